@@ -1,0 +1,82 @@
+#pragma once
+// The broker engine: sessions, routing, retained messages and wills, with no I/O. Transports
+// open a connection per socket and feed it bytes; the server calls tick() a few times a second
+// so keep-alive, will delays and expiries fire. Everything runs on one thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "broker/core/access_control.hpp"
+#include "broker/core/limits.hpp"
+#include "broker/core/link.hpp"
+#include "broker/core/log.hpp"
+#include "broker/core/stats.hpp"
+#include "broker/core/store.hpp"
+#include "broker/core/time.hpp"
+
+namespace telemq::core {
+
+class broker;
+class connection_state;
+
+// One network connection's protocol state, owned by its transport.
+class connection {
+ public:
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  // Bytes read from the socket, in order.
+  void on_bytes(std::span<const std::uint8_t> bytes, timestamp now);
+  // The transport finished a write: queued messages may flow again.
+  void on_writable(timestamp now);
+  // The socket is gone (peer closed, error, or after link::close()). Call once; the
+  // connection may then be destroyed.
+  void on_closed(timestamp now);
+
+  // The client id once CONNECT was accepted, else empty.
+  const std::string& client_id() const;
+
+ private:
+  friend class broker;
+  explicit connection(std::unique_ptr<connection_state> state);
+  std::unique_ptr<connection_state> state_;
+};
+
+class broker {
+ public:
+  broker(broker_limits limits, store& storage, access_control& access, log_sink log,
+         timestamp now);
+  ~broker();
+  broker(const broker&) = delete;
+  broker& operator=(const broker&) = delete;
+
+  // Rebuilds sessions, subscriptions, queues and retained messages from the store. Call once,
+  // before the first connection.
+  void restore(timestamp now);
+
+  std::unique_ptr<connection> open(link& transport, connection_info info, timestamp now);
+
+  // Fires keep-alive timeouts, connect timeouts, will delays, session and message expiry.
+  void tick(timestamp now);
+
+  // Sends 5.0 clients DISCONNECT 0x8B and closes every connection; stored state stays.
+  void shutdown(timestamp now);
+
+  // Publishes a message as the broker itself ($SYS topics, the HTTP bridge).
+  void publish(message_ptr msg, timestamp now);
+
+  const broker_stats& stats() const;
+  const broker_limits& limits() const;
+  void set_limits(const broker_limits& limits);
+
+  class impl;
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace telemq::core

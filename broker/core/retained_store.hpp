@@ -1,0 +1,41 @@
+#pragma once
+// Retained messages by topic, in a trie of topic levels so a wildcard subscription visits only
+// the branches its filter can reach. An empty payload never gets here: it is a delete.
+//
+// Not thread-safe: it belongs to the broker thread.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "broker/core/message.hpp"
+
+namespace telemq::core {
+
+class retained_store {
+ public:
+  retained_store();
+  ~retained_store();
+  retained_store(const retained_store&) = delete;
+  retained_store& operator=(const retained_store&) = delete;
+
+  // Stores msg under msg->topic, replacing what was there.
+  void set(message_ptr msg);
+  // Returns true when a message was stored under topic. Prunes empty branches.
+  bool erase(std::string_view topic);
+  message_ptr find(std::string_view topic) const;
+
+  // Visits every retained message whose topic matches filter (a plain, valid, non-shared
+  // filter), following [MQTT-4.7.2-1] for topics starting with '$'.
+  void match(std::string_view filter, const std::function<void(const message_ptr&)>& visit) const;
+  void for_each(const std::function<void(const message_ptr&)>& visit) const;
+
+  std::size_t size() const { return count_; }
+
+ private:
+  struct node;
+  std::unique_ptr<node> root_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace telemq::core
