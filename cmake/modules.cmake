@@ -2,7 +2,7 @@
 # so the tree builds at every step of its growth.
 function(telemq_module dir)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${dir}/CMakeLists.txt)
-    add_subdirectory(${dir})
+    add_subdirectory(${PROJECT_SOURCE_DIR}/${dir} ${PROJECT_BINARY_DIR}/${dir})
   endif()
 endfunction()
 
@@ -18,6 +18,9 @@ endfunction()
 # A GoogleTest binary from every .cpp in the calling folder; each test becomes a ctest test.
 function(telemq_unit_tests name)
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT sources)
+    return()
+  endif()
   add_executable(${name} ${sources})
   target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main GTest::gmock)
   target_precompile_headers(${name} PRIVATE <gtest/gtest.h>)

@@ -22,8 +22,12 @@ struct message {
   // Message Expiry Interval is kept as expires_at and recomputed on every send.
   std::shared_ptr<const protocol::properties> props;
   std::optional<timestamp> expires_at;
-  // Key of the message in the store; 0 while it is not stored.
-  std::uint64_t id = 0;
+  // Key of the message in the store, given when the first stored session queues it; 0 until
+  // then. With store_references, the count of stored deliveries that name it, the broker
+  // thread tracks whether the store holds the message: a message is immutable to everyone
+  // else, and only these two bookkeeping fields change, only on the broker thread.
+  mutable std::uint64_t id = 0;
+  mutable std::uint32_t store_references = 0;
 
   bool expired(timestamp now) const { return expires_at && *expires_at <= now; }
 };

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "broker/protocol/error.hpp"
@@ -25,6 +26,11 @@ using byte_buffer = std::vector<std::uint8_t>;
 // receiver check without session state.
 result<packet> decode_packet(std::span<const std::uint8_t> bytes, protocol_version version);
 
+// The per-message path without allocation: decodes one whole PUBLISH packet into `out`,
+// overwriting every field and reusing the capacity of its strings. Same checks as decode_packet.
+std::optional<error> decode_publish(std::span<const std::uint8_t> bytes, protocol_version version,
+                                    publish_packet& out);
+
 class decoder {
  public:
   explicit decoder(std::uint32_t max_packet_size = max_variable_byte_integer + 5);
@@ -33,11 +39,17 @@ class decoder {
   protocol_version version() const { return version_; }
   void set_max_packet_size(std::uint32_t bytes) { max_packet_size_ = bytes; }
 
+  // Buffers the bytes. A fixed header announcing a packet larger than the maximum packet size
+  // is refused as soon as it is complete: neither it nor anything after it is buffered, and
+  // next() reports packet_too_large once the packets before it have been taken.
   void feed(std::span<const std::uint8_t> bytes);
 
   // The next complete packet, nothing when more bytes are needed, or the error that makes the
-  // rest of the stream meaningless (the decoder then stays failed).
+  // rest of the stream meaningless (the decoder then stays failed and returns that error again).
+  // A decoded CONNECT also switches the decoder to the version it names.
   std::optional<result<packet>> next();
+
+  bool failed() const { return failed_; }
 
   std::size_t buffered_bytes() const { return buffer_.size() - consumed_; }
   // Returns the buffer's memory when nothing is pending (for idle connections).
@@ -49,16 +61,49 @@ class decoder {
   std::uint32_t max_packet_size_;
   protocol_version version_ = protocol_version::v3_1_1;
   bool failed_ = false;
+  // Start of the first packet whose fixed header has not been checked yet; every packet before
+  // it has a complete header within the size limit (its body may still be arriving).
+  std::size_t unchecked_ = 0;
+  // The error waiting behind the packets already buffered, or the one the decoder failed with.
+  std::optional<error> failure_;
+
+  void check_headers(std::span<const std::uint8_t> incoming, std::size_t& accepted);
+  void compact();
 };
 
+// Appends one packet. 3.1 and 3.1.1 leave out properties and the other 5.0-only fields (the
+// reason code of acks and DISCONNECT, UNSUBACK's reason codes). A CONNECT is encoded for the
+// version it names (connect_packet::version), whatever `version` says. AUTH does not exist
+// before 5.0: for 3.1 and 3.1.1 nothing is appended (and encoded_size is 0). Properties that a
+// packet may not carry (MQTT 5.0 Table 2-4) are left out.
 void encode(const packet& p, protocol_version version, byte_buffer& out);
 
 // Fast paths for the packets sent for every message; byte-identical to encode().
 void encode_publish(const publish_packet& p, protocol_version version, byte_buffer& out);
+// `type` is PUBACK, PUBREC, PUBREL or PUBCOMP; any other type appends nothing.
 void encode_ack(packet_type type, std::uint16_t packet_id, reason_code reason,
                 protocol_version version, byte_buffer& out);
 
 // The size encode() would append, for checking a peer's Maximum Packet Size before sending.
 std::size_t encoded_size(const packet& p, protocol_version version);
+
+// A PUBLISH to send, as views of a message the broker already holds, so delivering one message
+// to many subscribers copies neither topic nor payload into a packet object. The properties a
+// message carries (props) are joined by those that differ per delivery.
+struct publish_view {
+  std::string_view topic;  // empty when a topic alias stands for it
+  std::string_view payload;
+  qos qos_level = qos::at_most_once;
+  bool retain = false;
+  bool dup = false;
+  std::uint16_t packet_id = 0;
+  const properties* props = nullptr;  // may be null
+  std::optional<std::uint32_t> message_expiry_interval;
+  std::uint16_t topic_alias = 0;  // 0 when none
+  std::span<const std::uint32_t> subscription_identifiers;
+};
+
+void encode_publish(const publish_view& p, protocol_version version, byte_buffer& out);
+std::size_t encoded_size(const publish_view& p, protocol_version version);
 
 }  // namespace telemq::protocol

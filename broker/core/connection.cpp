@@ -1,0 +1,224 @@
+// The connection's read path: bytes to packets to handlers, and the write side shared by every
+// handler: plain sends, packets held for the store, and closing with a reason.
+#include <fmt/format.h>
+
+#include "broker/core/broker_impl.hpp"
+#include "broker/core/session.hpp"
+
+namespace telemq::core {
+
+using protocol::packet_type;
+using protocol::protocol_version;
+using protocol::reason_code;
+
+connection::connection(std::unique_ptr<connection_state> state) : state_(std::move(state)) {}
+
+connection::~connection() = default;
+
+const std::string& connection::client_id() const {
+  static const std::string none;
+  return state_->owner != nullptr ? state_->owner->client_id : none;
+}
+
+void connection::on_bytes(std::span<const std::uint8_t> bytes, timestamp now) {
+  state_->engine.on_bytes(*state_, bytes, now);
+}
+
+void connection::on_writable(timestamp now) {
+  if (state_->owner != nullptr && state_->phase == connection_phase::connected) {
+    state_->engine.current_time = now;
+    state_->engine.pump(*state_->owner, now);
+    state_->engine.register_barriers();
+  }
+}
+
+void connection::on_closed(timestamp now) { state_->engine.on_closed(*state_, now); }
+
+void broker::impl::on_bytes(connection_state& c, std::span<const std::uint8_t> bytes,
+                            timestamp now) {
+  current_time = now;
+  if (c.phase == connection_phase::closing) {
+    return;
+  }
+  stats.bytes_received += bytes.size();
+  c.decoder.feed(bytes);
+  while (c.phase != connection_phase::closing) {
+    auto next = c.decoder.next();
+    if (!next) {
+      break;
+    }
+    if (!next->ok()) {
+      const auto& failure = next->failure();
+      if (c.phase == connection_phase::awaiting_connect) {
+        refuse_connect(c, protocol_version::v3_1_1, failure.code, failure.message);
+      } else {
+        fail(c, failure.code, failure.message);
+      }
+      break;
+    }
+    c.last_packet_at = now;
+    on_packet(c, std::move(next->value()), now);
+  }
+  register_barriers();
+  if (c.decoder.buffered_bytes() == 0) {
+    c.decoder.shrink();
+  }
+}
+
+void broker::impl::on_packet(connection_state& c, protocol::packet&& p, timestamp now) {
+  if (c.phase == connection_phase::awaiting_connect) {
+    if (auto* connect = std::get_if<protocol::connect_packet>(&p)) {
+      on_connect(c, std::move(*connect), now);
+    } else {
+      // [MQTT-3.1.0-1]: the first packet must be CONNECT.
+      ++stats.protocol_errors;
+      log(log_level::info, fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 "
+                                       "reason=\"first packet was {}, not CONNECT\"",
+                                       c.info.remote_address,
+                                       protocol::to_string(protocol::type_of(p))));
+      c.phase = connection_phase::closing;
+      c.transport.close();
+    }
+    return;
+  }
+  std::visit(
+      [&](auto&& packet) {
+        using type = std::decay_t<decltype(packet)>;
+        if constexpr (std::is_same_v<type, protocol::publish_packet>) {
+          on_publish(c, std::move(packet), now);
+        } else if constexpr (std::is_same_v<type, protocol::puback_packet>) {
+          on_puback(c, packet, now);
+        } else if constexpr (std::is_same_v<type, protocol::pubrec_packet>) {
+          on_pubrec(c, packet, now);
+        } else if constexpr (std::is_same_v<type, protocol::pubrel_packet>) {
+          on_pubrel(c, packet, now);
+        } else if constexpr (std::is_same_v<type, protocol::pubcomp_packet>) {
+          on_pubcomp(c, packet, now);
+        } else if constexpr (std::is_same_v<type, protocol::subscribe_packet>) {
+          on_subscribe(c, std::move(packet), now);
+        } else if constexpr (std::is_same_v<type, protocol::unsubscribe_packet>) {
+          on_unsubscribe(c, packet);
+        } else if constexpr (std::is_same_v<type, protocol::pingreq_packet>) {
+          send(c, protocol::pingresp_packet{});
+        } else if constexpr (std::is_same_v<type, protocol::disconnect_packet>) {
+          on_disconnect(c, packet, now);
+        } else if constexpr (std::is_same_v<type, protocol::connect_packet>) {
+          fail(c, reason_code::protocol_error, "second CONNECT [MQTT-3.1.0-2]");
+        } else if constexpr (std::is_same_v<type, protocol::auth_packet>) {
+          // No authentication method is supported, so no exchange can be under way.
+          fail(c, reason_code::protocol_error, "AUTH without an authentication exchange");
+        } else {
+          fail(c, reason_code::protocol_error,
+               fmt::format("{} is sent only by servers", protocol::to_string(type_of(p))));
+        }
+      },
+      std::move(p));
+}
+
+void broker::impl::send(connection_state& c, const protocol::packet& p) {
+  auto& out = c.transport.output();
+  const auto before = out.size();
+  protocol::encode(p, c.version, out);
+  stats.bytes_sent += out.size() - before;
+  c.transport.flush();
+}
+
+void broker::impl::hold(connection_state& c, packet_type type, std::uint16_t packet_id,
+                        reason_code reason, bool dup) {
+  const bool wait_for_store = storage.has_pending_writes();
+  c.held.push_back(
+      held_packet{type, packet_id, reason, c.next_held_serial++, !wait_for_store, dup});
+  if (!wait_for_store) {
+    release_held(c);
+  } else if (c.held_unregistered++ == 0) {
+    awaiting_barrier.push_back(c.id);
+  }
+}
+
+void broker::impl::register_barriers() {
+  for (const std::uint64_t id : awaiting_barrier) {
+    if (auto it = connections.find(id); it != connections.end() && it->second->held_unregistered) {
+      register_barrier(*it->second);
+    }
+  }
+  awaiting_barrier.clear();
+}
+
+void broker::impl::register_barrier(connection_state& c) {
+  // One barrier covers every packet held since the last one: after a read of many PUBLISH
+  // packets, one store commit releases all their acknowledgements.
+  const std::uint64_t covered = c.next_held_serial - 1;
+  c.held_unregistered = 0;
+  storage.after_durable([this, id = c.id, covered] {
+    auto it = connections.find(id);
+    if (it == connections.end()) {
+      return;
+    }
+    auto& conn = *it->second;
+    for (std::size_t i = 0; i < conn.held.size() && conn.held[i].serial <= covered; ++i) {
+      conn.held[i].ready = true;
+    }
+    release_held(conn);
+  });
+}
+
+void broker::impl::release_held(connection_state& c) {
+  const timestamp now = current_time;
+  bool wrote = false;
+  while (!c.held.empty() && c.held.front().ready) {
+    const held_packet h = c.held.front();
+    c.held.pop_front();
+    if (c.phase == connection_phase::closing) {
+      continue;
+    }
+    if (h.type == packet_type::publish) {
+      if (c.owner != nullptr) {
+        if (auto it = c.owner->inflight.find(h.packet_id); it != c.owner->inflight.end()) {
+          send_publish(c, it->second, h.dup, now);
+        }
+      }
+      continue;
+    }
+    auto& out = c.transport.output();
+    const auto before = out.size();
+    protocol::encode_ack(h.type, h.packet_id, h.reason, c.version, out);
+    stats.bytes_sent += out.size() - before;
+    wrote = true;
+    if (h.type == packet_type::puback && c.unacknowledged_qos1 > 0) {
+      --c.unacknowledged_qos1;
+    }
+  }
+  if (wrote) {
+    c.transport.flush();
+  }
+}
+
+void broker::impl::disconnect(connection_state& c, reason_code reason) {
+  if (c.phase == connection_phase::closing) {
+    return;
+  }
+  if (c.version == protocol_version::v5 && c.phase == connection_phase::connected) {
+    send(c, protocol::disconnect_packet{.reason = reason});
+  }
+  c.phase = connection_phase::closing;
+  c.transport.close();
+}
+
+void broker::impl::fail(connection_state& c, reason_code reason, std::string_view why) {
+  ++stats.protocol_errors;
+  log(log_level::info,
+      fmt::format("event=protocol_error client_id={} address={} reason_code=0x{:02X} reason=\"{}\"",
+                  c.owner != nullptr ? c.owner->client_id : "", c.info.remote_address,
+                  static_cast<unsigned>(reason), why));
+  disconnect(c, reason);
+}
+
+void broker::impl::on_closed(connection_state& c, timestamp now) {
+  connections.erase(c.id);
+  if (c.owner != nullptr) {
+    detach(c, now);
+  }
+  c.phase = connection_phase::closing;
+}
+
+}  // namespace telemq::core

@@ -1,0 +1,42 @@
+#include "broker/core/session.hpp"
+
+namespace telemq::core {
+
+std::uint16_t session::allocate_packet_id() {
+  if (inflight.size() >= 65535) {
+    return 0;
+  }
+  for (;;) {
+    const std::uint16_t id = next_packet_id;
+    next_packet_id = next_packet_id == 65535 ? 1 : static_cast<std::uint16_t>(next_packet_id + 1);
+    if (!inflight.contains(id)) {
+      return id;
+    }
+  }
+}
+
+stored_session session::record() const {
+  return stored_session{
+      .client_id = client_id,
+      .version = version,
+      .expiry_interval = expiry_interval,
+      .will = will,
+      .disconnected_at = disconnected_at,
+      .username = username,
+  };
+}
+
+stored_delivery session::delivery_record(const delivery& d) const {
+  return stored_delivery{
+      .client_id = client_id,
+      .message_id = d.msg->id,
+      .sequence = d.sequence,
+      .qos_level = d.qos_level,
+      .retain = d.retain,
+      .state = d.state,
+      .packet_id = d.packet_id,
+      .subscription_identifiers = d.subscription_identifiers,
+  };
+}
+
+}  // namespace telemq::core

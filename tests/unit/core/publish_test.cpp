@@ -1,0 +1,228 @@
+// PUBLISH in both directions, QoS 0/1/2 flows, routing, overlapping and shared subscriptions
+// (MQTT 5.0 sections 3.3 to 3.7, 4.3, 4.7, 4.8).
+#include "core_harness.hpp"
+
+namespace telemq::core::testing {
+namespace {
+
+TEST(Publish, Qos0ReachesSubscriber) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("a/+", qos::at_most_once);
+  pub.connect("pub");
+  pub.publish("a/b", "hello");
+  auto got = sub.expect<publish_packet>();
+  EXPECT_EQ(got.topic, "a/b");
+  EXPECT_EQ(got.payload, "hello");
+  EXPECT_EQ(got.qos_level, qos::at_most_once);
+  EXPECT_FALSE(got.retain);
+}
+
+TEST(Publish, Qos1AcknowledgedAndDeliveredAtGrantedQos_MQTT_3_8_4_6) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("t", qos::at_most_once);
+  pub.connect("pub");
+  const auto id = pub.publish("t", "m", qos::at_least_once);
+  EXPECT_EQ(pub.expect<puback_packet>().packet_id, id);
+  EXPECT_EQ(sub.expect<publish_packet>().qos_level, qos::at_most_once);
+}
+
+TEST(Publish, NoMatchingSubscribersReasonCode_v5) {
+  harness h;
+  client pub(h);
+  pub.connect("pub");
+  pub.publish("nobody", "m", qos::at_least_once);
+  EXPECT_EQ(pub.expect<puback_packet>().reason, reason_code::no_matching_subscribers);
+}
+
+TEST(Publish, Qos2ExactlyOnceOnResend_MQTT_4_3_3_9) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("t", qos::exactly_once);
+  pub.connect("pub");
+  publish_packet p{"t", "once", qos::exactly_once, false, false, 7, {}};
+  pub.send(p);
+  EXPECT_EQ(pub.expect<pubrec_packet>().packet_id, 7);
+  p.dup = true;
+  pub.send(p);
+  EXPECT_EQ(pub.expect<pubrec_packet>().packet_id, 7);
+  pub.send(pubrel_packet{.packet_id = 7});
+  EXPECT_EQ(pub.expect<pubcomp_packet>().packet_id, 7);
+  auto delivered = sub.received();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(std::get<publish_packet>(delivered[0]).payload, "once");
+  // After PUBREL the identifier is free again: a new message under it is a new message.
+  pub.send(publish_packet{"t", "twice", qos::exactly_once, false, false, 7, {}});
+  pub.expect<pubrec_packet>();
+  EXPECT_EQ(sub.expect<publish_packet>().payload, "twice");
+}
+
+TEST(Publish, OutgoingQos2Flow_MQTT_4_3_3) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("t", qos::exactly_once);
+  pub.connect("pub");
+  pub.publish("t", "m", qos::exactly_once);
+  auto got = sub.expect<publish_packet>();
+  EXPECT_EQ(got.qos_level, qos::exactly_once);
+  sub.send(pubrec_packet{.packet_id = got.packet_id});
+  EXPECT_EQ(sub.expect<pubrel_packet>().packet_id, got.packet_id);
+  sub.send(pubcomp_packet{.packet_id = got.packet_id});
+  EXPECT_TRUE(sub.nothing_received());
+}
+
+TEST(Publish, WildcardsDoNotMatchDollarTopics_MQTT_4_7_2_1) {
+  harness h;
+  client sub(h);
+  sub.connect("sub");
+  sub.subscribe("#");
+  sub.subscribe("+/x");
+  h.engine.publish(std::make_shared<message>(message{"$SYS/x", "1", qos::at_most_once}), h.now);
+  EXPECT_TRUE(sub.nothing_received());
+}
+
+TEST(Publish, ClientsCannotPublishToSys) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("$SYS/#");
+  pub.connect("pub");
+  pub.publish("$SYS/broker/uptime", "forged", qos::at_least_once);
+  EXPECT_EQ(pub.expect<puback_packet>().reason, reason_code::not_authorized);
+  EXPECT_TRUE(sub.nothing_received());
+}
+
+TEST(Publish, OverlappingSubscriptionsGiveOneCopyAtHighestQos_MQTT_3_3_4_2) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("a/#", qos::at_most_once, {}, 1);
+  sub.subscribe("a/+", qos::at_least_once, {}, 2);
+  pub.connect("pub");
+  pub.publish("a/b", "m", qos::exactly_once);
+  auto got = sub.received();
+  ASSERT_EQ(got.size(), 1u);
+  const auto& p = std::get<publish_packet>(got[0]);
+  EXPECT_EQ(p.qos_level, qos::at_least_once);
+  std::vector<std::uint32_t> ids = p.props.subscription_identifiers;
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{1, 2}));
+}
+
+TEST(Publish, NoLocalSkipsOwnMessages_MQTT_3_8_3_3) {
+  harness h;
+  client c(h);
+  c.connect("me");
+  c.subscribe("t", qos::at_most_once, subscribe_options{.no_local = true});
+  c.publish("t", "m");
+  EXPECT_TRUE(c.nothing_received());
+}
+
+TEST(Publish, SharedSubscriptionDeliversEachMessageToOneMember_MQTT_4_8_2) {
+  harness h;
+  client a(h), b(h), pub(h);
+  a.connect("a");
+  b.connect("b");
+  a.subscribe("$share/g/t", qos::at_most_once);
+  b.subscribe("$share/g/t", qos::at_most_once);
+  pub.connect("pub");
+  for (int i = 0; i < 10; ++i) {
+    pub.publish("t", std::to_string(i));
+  }
+  const auto at_a = a.received().size();
+  const auto at_b = b.received().size();
+  EXPECT_EQ(at_a + at_b, 10u);
+  EXPECT_EQ(at_a, 5u);
+}
+
+TEST(Publish, TopicAliasFromClient_MQTT_3_3_2_3_4) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("long/topic/name", qos::at_most_once);
+  pub.connect("pub");
+  properties with_alias;
+  with_alias.topic_alias = 3;
+  pub.publish("long/topic/name", "1", qos::at_most_once, false, with_alias);
+  pub.publish("", "2", qos::at_most_once, false, with_alias);
+  EXPECT_EQ(sub.expect<publish_packet>().payload, "1");
+  auto second = sub.expect<publish_packet>();
+  EXPECT_EQ(second.topic, "long/topic/name");
+  EXPECT_EQ(second.payload, "2");
+}
+
+TEST(Publish, UnknownTopicAliasIsProtocolError_MQTT_3_3_4_1) {
+  harness h;
+  client pub(h);
+  pub.connect("pub");
+  properties with_alias;
+  with_alias.topic_alias = 2;
+  pub.publish("", "x", qos::at_most_once, false, with_alias);
+  EXPECT_EQ(pub.expect<disconnect_packet>().reason, reason_code::protocol_error);
+}
+
+TEST(Publish, ReceiveMaximumExceededDisconnects_MQTT_3_3_4_9) {
+  broker_limits limits;
+  limits.receive_maximum = 2;
+  gated_store slow;
+  harness h(limits, &slow);
+  client sub(h), pub(h);
+  sub.connect("sub", false, 100);
+  sub.subscribe("t");
+  slow.commit();
+  pub.connect("pub");
+  pub.publish("t", "1", qos::at_least_once);
+  pub.publish("t", "2", qos::at_least_once);
+  pub.publish("t", "3", qos::at_least_once);
+  auto got = pub.received();
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(std::get<disconnect_packet>(got.back()).reason, reason_code::receive_maximum_exceeded);
+}
+
+TEST(Publish, MessageExpiryDecrementsAndDrops_MQTT_3_3_2_6) {
+  harness h;
+  client sub(h);
+  sub.connect("sub", false, 600);
+  sub.subscribe("t", qos::at_least_once);
+  sub.send(disconnect_packet{});
+  sub.drop();
+  client pub(h);
+  pub.connect("pub");
+  properties short_lived, long_lived;
+  short_lived.message_expiry_interval = 5;
+  long_lived.message_expiry_interval = 60;
+  pub.publish("t", "short", qos::at_least_once, false, short_lived);
+  pub.publish("t", "long", qos::at_least_once, false, long_lived);
+  h.advance(10s);
+  client back(h);
+  back.connect("sub", false, 600);
+  auto got = back.expect<publish_packet>();
+  EXPECT_EQ(got.payload, "long");
+  EXPECT_EQ(got.props.message_expiry_interval, 50u);
+  EXPECT_TRUE(back.nothing_received());
+}
+
+TEST(Publish, ClientMaximumPacketSizeIsNeverExceeded_MQTT_3_1_2_24) {
+  harness h;
+  client sub(h);
+  connect_packet p;
+  p.version = protocol_version::v5;
+  p.client_id = "small";
+  p.props.maximum_packet_size = 64;
+  sub.send(p);
+  sub.expect<connack_packet>();
+  sub.subscribe("t", qos::at_most_once);
+  client pub(h);
+  pub.connect("pub");
+  pub.publish("t", std::string(200, 'x'));
+  pub.publish("t", "small");
+  EXPECT_EQ(sub.expect<publish_packet>().payload, "small");
+}
+
+}  // namespace
+}  // namespace telemq::core::testing
