@@ -57,14 +57,14 @@ void broker::tick(timestamp now) {
   }
   for (connection_state* c : overdue) {
     if (c->phase == connection_phase::awaiting_connect) {
-      e.log(log_level::info, fmt::format("event=connect_timeout address={}",
-                                         c->info.remote_address));
+      e.log(log_level::info,
+            fmt::format("event=connect_timeout address={}", c->info.remote_address));
       c->phase = connection_phase::closing;
       c->transport.close();
     } else {
-      e.log(log_level::info, fmt::format("event=keep_alive_timeout client_id={} address={}",
-                                         c->owner ? c->owner->client_id : "",
-                                         c->info.remote_address));
+      e.log(log_level::info,
+            fmt::format("event=keep_alive_timeout client_id={} address={}",
+                        c->owner ? c->owner->client_id : "", c->info.remote_address));
       e.disconnect(*c, reason_code::keep_alive_timeout);
     }
   }
@@ -100,9 +100,15 @@ void broker::publish(message_ptr msg, timestamp now) {
   e.register_barriers();
 }
 
-const broker_stats& broker::stats() const { return impl_->stats; }
-const broker_limits& broker::limits() const { return impl_->limits; }
-void broker::set_limits(const broker_limits& limits) { impl_->limits = limits; }
+const broker_stats& broker::stats() const {
+  return impl_->stats;
+}
+const broker_limits& broker::limits() const {
+  return impl_->limits;
+}
+void broker::set_limits(const broker_limits& limits) {
+  impl_->limits = limits;
+}
 
 void broker::restore(timestamp now) {
   impl& e = *impl_;
@@ -117,8 +123,8 @@ void broker::restore(timestamp now) {
     // it can tell: its offline time and will delay start now.
     s.disconnected_at = record.disconnected_at.value_or(now);
     if (s.will) {
-      s.will_due = *s.disconnected_at +
-                   seconds(std::min(s.will->delay_interval, s.expiry_interval));
+      s.will_due =
+          *s.disconnected_at + seconds(std::min(s.will->delay_interval, s.expiry_interval));
     }
   }
   for (auto& record : snapshot.subscriptions) {
@@ -139,10 +145,9 @@ void broker::restore(timestamp now) {
     e.next_message_id = std::max(e.next_message_id, msg->id + 1);
     messages.emplace(msg->id, msg);
   }
-  std::sort(snapshot.deliveries.begin(), snapshot.deliveries.end(),
-            [](const stored_delivery& a, const stored_delivery& b) {
-              return a.sequence < b.sequence;
-            });
+  std::sort(
+      snapshot.deliveries.begin(), snapshot.deliveries.end(),
+      [](const stored_delivery& a, const stored_delivery& b) { return a.sequence < b.sequence; });
   for (auto& record : snapshot.deliveries) {
     auto s_it = e.sessions.find(record.client_id);
     auto m_it = messages.find(record.message_id);
@@ -151,9 +156,14 @@ void broker::restore(timestamp now) {
     }
     session& s = *s_it->second;
     ++m_it->second->store_references;
-    delivery d{m_it->second,     record.qos_level, record.retain,
-               record.state,     record.packet_id, record.sequence,
-               true,             std::move(record.subscription_identifiers)};
+    delivery d{m_it->second,
+               record.qos_level,
+               record.retain,
+               record.state,
+               record.packet_id,
+               record.sequence,
+               true,
+               std::move(record.subscription_identifiers)};
     s.next_sequence = std::max(s.next_sequence, record.sequence + 1);
     if (record.state == delivery_state::queued) {
       s.queued_bytes += d.msg->topic.size() + d.msg->payload.size();
@@ -177,8 +187,8 @@ void broker::restore(timestamp now) {
   e.log(log_level::info,
         fmt::format("event=restored sessions={} subscriptions={} queued_messages={} "
                     "retained={}",
-                    e.sessions.size(), e.stats.subscriptions,
-                    snapshot.deliveries.size(), e.retained.size()));
+                    e.sessions.size(), e.stats.subscriptions, snapshot.deliveries.size(),
+                    e.retained.size()));
 }
 
 }  // namespace telemq::core

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/core/access_control.hpp"
@@ -16,11 +18,39 @@
 #include "broker/core/stats.hpp"
 #include "broker/core/store.hpp"
 #include "broker/core/time.hpp"
+#include "broker/protocol/packets.hpp"
 
 namespace telemq::core {
 
 class broker;
 class connection_state;
+
+// What operators see of a session (the admin API, telemqctl).
+struct session_info {
+  std::string client_id;
+  std::string username;
+  bool online = false;
+  std::string address;  // while online
+  std::string listener;
+  protocol::protocol_version version = protocol::protocol_version::v3_1_1;
+  std::uint32_t expiry_interval = 0;
+  std::uint16_t keep_alive = 0;
+  std::size_t queued = 0;
+  std::size_t inflight = 0;
+  std::size_t subscriptions = 0;
+  std::optional<timestamp> disconnected_at;
+};
+
+struct subscription_info {
+  std::string client_id;
+  std::string filter;
+  protocol::subscribe_options options;
+  std::uint32_t identifier = 0;
+};
+
+// Called with every message the broker accepts for routing (after access control): client
+// publishes, wills and the broker's own. Taps such as the HTTP bridge's event stream use it.
+using message_observer = std::function<void(const message_ptr&)>;
 
 // One network connection's protocol state, owned by its transport.
 class connection {
@@ -48,8 +78,7 @@ class connection {
 
 class broker {
  public:
-  broker(broker_limits limits, store& storage, access_control& access, log_sink log,
-         timestamp now);
+  broker(broker_limits limits, store& storage, access_control& access, log_sink log, timestamp now);
   ~broker();
   broker(const broker&) = delete;
   broker& operator=(const broker&) = delete;
@@ -68,6 +97,23 @@ class broker {
 
   // Publishes a message as the broker itself ($SYS topics, the HTTP bridge).
   void publish(message_ptr msg, timestamp now);
+
+  void add_observer(message_observer observer);
+
+  // Introspection and administration, for the admin API.
+  std::vector<session_info> sessions() const;
+  std::optional<session_info> find_session(std::string_view client_id) const;
+  // Every subscription, or one client's when client_id is not empty.
+  std::vector<subscription_info> subscriptions(std::string_view client_id = {}) const;
+  // Closes the client's connection (5.0: DISCONNECT 0x98 Administrative action); false when it
+  // is not connected.
+  bool disconnect_client(std::string_view client_id, timestamp now);
+  // Ends a session, online or not, with everything it holds; false when there is none.
+  bool delete_session(std::string_view client_id, timestamp now);
+  // Visits the retained messages whose topic matches filter.
+  void retained_messages(std::string_view filter,
+                         const std::function<void(const message_ptr&)>& visit) const;
+  bool delete_retained(std::string_view topic);
 
   const broker_stats& stats() const;
   const broker_limits& limits() const;

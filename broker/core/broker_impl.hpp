@@ -37,8 +37,7 @@ enum class route_outcome : unsigned char { delivered, no_subscribers, quota_exce
 
 class broker::impl {
  public:
-  impl(broker_limits limits, store& storage, access_control& access, log_sink log,
-       timestamp now);
+  impl(broker_limits limits, store& storage, access_control& access, log_sink log, timestamp now);
 
   // connection.cpp
   void on_bytes(connection_state& c, std::span<const std::uint8_t> bytes, timestamp now);
@@ -76,8 +75,7 @@ class broker::impl {
   void on_unsubscribe(connection_state& c, const protocol::unsubscribe_packet& p);
 
   // routing.cpp
-  route_outcome route(const std::shared_ptr<message>& msg, const session* publisher,
-                      timestamp now);
+  route_outcome route(const std::shared_ptr<message>& msg, const session* publisher, timestamp now);
   void set_retained(const std::shared_ptr<message>& msg);
 
   // delivery.cpp
@@ -127,7 +125,8 @@ class broker::impl {
   std::uint64_t assigned_id_counter;
   timestamp last_expiry_scan;
   timestamp current_time;  // the latest time an entry point was given, for store callbacks
-  std::vector<route_target> route_scratch;  // reused so routing allocates nothing per message
+  std::vector<message_observer> observers;
+  std::vector<route_target> route_scratch;      // reused so routing allocates nothing per message
   std::vector<std::uint64_t> awaiting_barrier;  // connections with held_unregistered > 0
 };
 

@@ -24,18 +24,18 @@ std::uint32_t requested_expiry(const protocol::connect_packet& p) {
 
 }  // namespace
 
-void broker::impl::refuse_connect(connection_state& c, protocol_version version,
-                                  reason_code reason, std::string_view why) {
+void broker::impl::refuse_connect(connection_state& c, protocol_version version, reason_code reason,
+                                  std::string_view why) {
   ++stats.connects_refused_protocol;
   log(log_level::info,
       fmt::format("event=connect_refused address={} reason_code=0x{:02X} reason=\"{}\"",
                   c.info.remote_address, static_cast<unsigned>(reason), why));
   // A CONNACK only makes sense for reasons the client can act on; a malformed CONNECT is
   // answered by closing [MQTT-4.8.0-1].
-  const bool answer = reason == reason_code::unsupported_protocol_version ||
-                      version == protocol_version::v5 || reason == reason_code::client_identifier_not_valid ||
-                      reason == reason_code::bad_user_name_or_password ||
-                      reason == reason_code::not_authorized;
+  const bool answer =
+      reason == reason_code::unsupported_protocol_version || version == protocol_version::v5 ||
+      reason == reason_code::client_identifier_not_valid ||
+      reason == reason_code::bad_user_name_or_password || reason == reason_code::not_authorized;
   if (answer) {
     c.version = version;
     send(c, protocol::connack_packet{.session_present = false, .reason = reason});
@@ -61,9 +61,9 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
     return;
   }
   if (p.props.authentication_method) {
-    refuse_connect(c, version, reason_code::bad_authentication_method,
-                   fmt::format("unsupported authentication method \"{}\"",
-                               *p.props.authentication_method));
+    refuse_connect(
+        c, version, reason_code::bad_authentication_method,
+        fmt::format("unsupported authentication method \"{}\"", *p.props.authentication_method));
     return;
   }
   if (p.will) {
@@ -160,6 +160,10 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   c.decoder.set_max_packet_size(limits.max_packet_size);
 
   c.keep_alive = p.keep_alive;
+  // Rate limits start with one second of burst.
+  c.rate_refilled_at = now;
+  c.publish_tokens = limits.max_publish_rate;
+  c.publish_byte_tokens = static_cast<double>(limits.max_publish_bytes_rate);
   if (version == protocol_version::v5) {
     if (p.keep_alive > limits.max_keep_alive ||
         (p.keep_alive == 0 && limits.max_keep_alive < 65535)) {

@@ -32,7 +32,9 @@ void connection::on_writable(timestamp now) {
   }
 }
 
-void connection::on_closed(timestamp now) { state_->engine.on_closed(*state_, now); }
+void connection::on_closed(timestamp now) {
+  state_->engine.on_closed(*state_, now);
+}
 
 void broker::impl::on_bytes(connection_state& c, std::span<const std::uint8_t> bytes,
                             timestamp now) {
@@ -72,10 +74,10 @@ void broker::impl::on_packet(connection_state& c, protocol::packet&& p, timestam
     } else {
       // [MQTT-3.1.0-1]: the first packet must be CONNECT.
       ++stats.protocol_errors;
-      log(log_level::info, fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 "
-                                       "reason=\"first packet was {}, not CONNECT\"",
-                                       c.info.remote_address,
-                                       protocol::to_string(protocol::type_of(p))));
+      log(log_level::info,
+          fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 "
+                      "reason=\"first packet was {}, not CONNECT\"",
+                      c.info.remote_address, protocol::to_string(protocol::type_of(p))));
       c.phase = connection_phase::closing;
       c.transport.close();
     }

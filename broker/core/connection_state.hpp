@@ -63,6 +63,11 @@ class connection_state {
   std::vector<std::string> incoming_aliases;  // index alias - 1
   std::unordered_map<std::string, std::uint16_t> outgoing_aliases;
 
+  // Token buckets of the publish rate limits; refilled from the time of the last PUBLISH.
+  double publish_tokens = 0;
+  double publish_byte_tokens = 0;
+  timestamp rate_refilled_at{};
+
   fifo<held_packet> held;
   std::size_t held_unregistered = 0;  // held packets no store barrier covers yet
   std::uint64_t next_held_serial = 1;

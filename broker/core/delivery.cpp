@@ -14,7 +14,9 @@ using protocol::qos;
 
 namespace {
 
-std::size_t queued_size(const delivery& d) { return d.msg->topic.size() + d.msg->payload.size(); }
+std::size_t queued_size(const delivery& d) {
+  return d.msg->topic.size() + d.msg->payload.size();
+}
 
 }  // namespace
 
@@ -52,8 +54,8 @@ bool broker::impl::deliver(session& s, const message_ptr& msg, qos qos_level, bo
     ++stats.messages_expired;
     return true;
   }
-  delivery d{msg, qos_level, retain, delivery_state::queued, 0, s.next_sequence++, false,
-             std::move(identifiers)};
+  delivery d{msg, qos_level,         retain, delivery_state::queued,
+             0,   s.next_sequence++, false,  std::move(identifiers)};
   if (s.connection != nullptr && s.queue.empty() && can_send(*s.connection, qos_level)) {
     start(s, *s.connection, std::move(d), now);
     return true;
@@ -175,7 +177,7 @@ void broker::impl::resend_inflight(session& s, timestamp now) {
 }
 
 protocol::publish_view broker::impl::publish_view_of(connection_state& c, const delivery& d,
-                                                      bool dup, timestamp now) {
+                                                     bool dup, timestamp now) {
   const message& m = *d.msg;
   protocol::publish_view view;
   view.topic = m.topic;
@@ -197,8 +199,7 @@ protocol::publish_view broker::impl::publish_view_of(connection_state& c, const 
   return view;
 }
 
-void broker::impl::send_publish(connection_state& c, const delivery& d, bool dup,
-                                timestamp now) {
+void broker::impl::send_publish(connection_state& c, const delivery& d, bool dup, timestamp now) {
   protocol::publish_view view = publish_view_of(c, d, dup, now);
   if (c.client_topic_alias_maximum > 0) {
     // Server-to-client aliases are given to the first topics seen, while the client's maximum

@@ -32,6 +32,31 @@ std::shared_ptr<const protocol::properties> forwarded_properties(protocol::prope
   return out;
 }
 
+// Takes one message of `bytes` from the client's buckets; false when a limit is exceeded.
+bool within_rate(connection_state& c, const broker_limits& limits, std::size_t bytes,
+                 timestamp now) {
+  if (limits.max_publish_rate == 0 && limits.max_publish_bytes_rate == 0) {
+    return true;
+  }
+  const double elapsed = std::chrono::duration<double>(now - c.rate_refilled_at).count();
+  c.rate_refilled_at = now;
+  const auto refill = [elapsed](double& tokens, double per_second) {
+    tokens = std::min(per_second, tokens + elapsed * per_second);
+  };
+  bool ok = true;
+  if (limits.max_publish_rate != 0) {
+    refill(c.publish_tokens, limits.max_publish_rate);
+    c.publish_tokens -= 1;
+    ok = c.publish_tokens >= 0;
+  }
+  if (limits.max_publish_bytes_rate != 0) {
+    refill(c.publish_byte_tokens, static_cast<double>(limits.max_publish_bytes_rate));
+    c.publish_byte_tokens -= static_cast<double>(bytes);
+    ok = ok && c.publish_byte_tokens >= 0;
+  }
+  return ok;
+}
+
 std::size_t level_count(std::string_view topic) {
   return static_cast<std::size_t>(std::count(topic.begin(), topic.end(), '/')) + 1;
 }
@@ -42,6 +67,11 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
   session& s = *c.owner;
   ++stats.messages_received;
   ++stats.messages_received_by_qos[static_cast<int>(p.qos_level)];
+  if (!within_rate(c, limits, p.topic.size() + p.payload.size(), now)) {
+    ++stats.publishes_rate_limited;
+    fail(c, reason_code::message_rate_too_high, "publish rate above the configured limit");
+    return;
+  }
 
   if (c.version == protocol_version::v5 && p.props.topic_alias) {
     const std::uint16_t alias = *p.props.topic_alias;
@@ -88,8 +118,8 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
   const bool system_topic = p.topic.starts_with("$SYS/") || p.topic == "$SYS";
   if (system_topic || !may(s, p.topic, access::write)) {
     ++stats.publishes_denied_acl;
-    log(log_level::info, fmt::format("event=publish_denied client_id={} topic={}", s.client_id,
-                                     p.topic));
+    log(log_level::info,
+        fmt::format("event=publish_denied client_id={} topic={}", s.client_id, p.topic));
     reason = reason_code::not_authorized;
   } else if (p.retain && !limits.retain_available) {
     fail(c, reason_code::retain_not_supported, "retained message while Retain Available is 0");
@@ -142,13 +172,12 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
   }
 }
 
-void broker::impl::on_puback(connection_state& c, const protocol::puback_packet& p,
-                             timestamp now) {
+void broker::impl::on_puback(connection_state& c, const protocol::puback_packet& p, timestamp now) {
   session& s = *c.owner;
   auto it = s.inflight.find(p.packet_id);
   if (it == s.inflight.end() || it->second.qos_level != qos::at_least_once) {
-    log(log_level::debug, fmt::format("event=unknown_puback client_id={} packet_id={}",
-                                      s.client_id, p.packet_id));
+    log(log_level::debug,
+        fmt::format("event=unknown_puback client_id={} packet_id={}", s.client_id, p.packet_id));
     return;
   }
   forget_stored(s, it->second);
@@ -156,8 +185,7 @@ void broker::impl::on_puback(connection_state& c, const protocol::puback_packet&
   pump(s, now);
 }
 
-void broker::impl::on_pubrec(connection_state& c, const protocol::pubrec_packet& p,
-                             timestamp now) {
+void broker::impl::on_pubrec(connection_state& c, const protocol::pubrec_packet& p, timestamp now) {
   session& s = *c.owner;
   auto it = s.inflight.find(p.packet_id);
   if (it == s.inflight.end() || it->second.qos_level != qos::exactly_once) {
@@ -202,8 +230,8 @@ void broker::impl::on_pubcomp(connection_state& c, const protocol::pubcomp_packe
   session& s = *c.owner;
   auto it = s.inflight.find(p.packet_id);
   if (it == s.inflight.end() || it->second.state != delivery_state::pubrel_sent) {
-    log(log_level::debug, fmt::format("event=unknown_pubcomp client_id={} packet_id={}",
-                                      s.client_id, p.packet_id));
+    log(log_level::debug,
+        fmt::format("event=unknown_pubcomp client_id={} packet_id={}", s.client_id, p.packet_id));
     return;
   }
   forget_stored(s, it->second);

@@ -26,16 +26,22 @@ class retained_store {
   message_ptr find(std::string_view topic) const;
 
   // Visits every retained message whose topic matches filter (a plain, valid, non-shared
-  // filter), following [MQTT-4.7.2-1] for topics starting with '$'.
+  // filter), following [MQTT-4.7.2-1] for topics starting with '$'. It walks only the branches
+  // the filter can reach. visit must not modify the store.
   void match(std::string_view filter, const std::function<void(const message_ptr&)>& visit) const;
   void for_each(const std::function<void(const message_ptr&)>& visit) const;
 
   std::size_t size() const { return count_; }
 
  private:
+  friend struct retained_store_probe;  // tests count nodes to see that erase prunes
+
   struct node;
-  std::unique_ptr<node> root_;
+  struct trie;
+  std::unique_ptr<trie> trie_;
   std::size_t count_ = 0;
+
+  std::size_t node_count() const;
 };
 
 }  // namespace telemq::core

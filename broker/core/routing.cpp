@@ -11,8 +11,12 @@ using protocol::qos;
 
 namespace {
 
-qos lower(qos a, qos b) { return static_cast<qos>(std::min(static_cast<int>(a), static_cast<int>(b))); }
-qos higher(qos a, qos b) { return static_cast<qos>(std::max(static_cast<int>(a), static_cast<int>(b))); }
+qos lower(qos a, qos b) {
+  return static_cast<qos>(std::min(static_cast<int>(a), static_cast<int>(b)));
+}
+qos higher(qos a, qos b) {
+  return static_cast<qos>(std::max(static_cast<int>(a), static_cast<int>(b)));
+}
 
 }  // namespace
 
@@ -32,6 +36,9 @@ void broker::impl::set_retained(const std::shared_ptr<message>& msg) {
 
 route_outcome broker::impl::route(const std::shared_ptr<message>& msg, const session* publisher,
                                   timestamp now) {
+  for (const auto& observe : observers) {
+    observe(msg);
+  }
   auto& targets = route_scratch;
   targets.clear();
   subscriptions.match(
@@ -40,8 +47,11 @@ route_outcome broker::impl::route(const std::shared_ptr<message>& msg, const ses
         if (entry.options.no_local && entry.owner == publisher) {
           return;  // [MQTT-3.8.3-3]
         }
-        route_target t{entry.owner, lower(msg->qos_level, entry.options.max_qos),
-                       entry.options.retain_as_published, false, {}};
+        route_target t{entry.owner,
+                       lower(msg->qos_level, entry.options.max_qos),
+                       entry.options.retain_as_published,
+                       false,
+                       {}};
         if (entry.identifier != 0) {
           t.identifiers.push_back(entry.identifier);
         }
@@ -64,8 +74,11 @@ route_outcome broker::impl::route(const std::shared_ptr<message>& msg, const ses
         }
         group.next = (pick + 1) % n;
         const subscription_entry& entry = group.members[pick];
-        route_target t{entry.owner, lower(msg->qos_level, entry.options.max_qos),
-                       entry.options.retain_as_published, true, {}};
+        route_target t{entry.owner,
+                       lower(msg->qos_level, entry.options.max_qos),
+                       entry.options.retain_as_published,
+                       true,
+                       {}};
         if (entry.identifier != 0) {
           t.identifiers.push_back(entry.identifier);
         }

@@ -57,8 +57,8 @@ class session {
   std::uint32_t expiry_interval;  // seconds
 
   std::map<std::string, session_subscription, std::less<>> subscriptions;
-  fifo<delivery> queue;                         // waiting for an in-flight slot or the client
-  std::map<std::uint16_t, delivery> inflight;  // sent, not yet completed
+  fifo<delivery> queue;                             // waiting for an in-flight slot or the client
+  std::map<std::uint16_t, delivery> inflight;       // sent, not yet completed
   std::unordered_set<std::uint16_t> incoming_qos2;  // QoS 2 ids received, PUBREL not yet
   std::size_t queued_bytes = 0;
 

@@ -58,9 +58,9 @@ void broker::impl::detach(connection_state& c, timestamp now) {
   if (stats.connections_current > 0) {
     --stats.connections_current;
   }
-  log(log_level::info, fmt::format("event=disconnected client_id={} address={} will={}",
-                                   s->client_id, c.info.remote_address,
-                                   s->will && c.publish_will_on_close ? 1 : 0));
+  log(log_level::info,
+      fmt::format("event=disconnected client_id={} address={} will={}", s->client_id,
+                  c.info.remote_address, s->will && c.publish_will_on_close ? 1 : 0));
   if (s->will) {
     if (!c.publish_will_on_close) {
       s->will.reset();
@@ -93,8 +93,8 @@ void broker::impl::publish_will(session& s, timestamp now) {
   }
   if (!may(s, will.msg->topic, access::write)) {
     ++stats.publishes_denied_acl;
-    log(log_level::info, fmt::format("event=will_denied client_id={} topic={}", s.client_id,
-                                     will.msg->topic));
+    log(log_level::info,
+        fmt::format("event=will_denied client_id={} topic={}", s.client_id, will.msg->topic));
     return;
   }
   auto msg = std::make_shared<message>(*will.msg);
@@ -105,8 +105,8 @@ void broker::impl::publish_will(session& s, timestamp now) {
     props->message_expiry_interval.reset();
     msg->props = *props == protocol::properties{} ? nullptr : std::move(props);
   }
-  log(log_level::info, fmt::format("event=will_published client_id={} topic={}", s.client_id,
-                                   msg->topic));
+  log(log_level::info,
+      fmt::format("event=will_published client_id={} topic={}", s.client_id, msg->topic));
   if (msg->retain) {
     set_retained(msg);
   }

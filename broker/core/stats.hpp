@@ -23,6 +23,7 @@ struct broker_stats {
   std::uint64_t connects_refused_protocol = 0;
   std::uint64_t protocol_errors = 0;
   std::uint64_t publishes_denied_acl = 0;
+  std::uint64_t publishes_rate_limited = 0;
   std::uint64_t subscribes_denied_acl = 0;
   std::uint64_t subscriptions = 0;
   std::uint64_t retained_messages = 0;

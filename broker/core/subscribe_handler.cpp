@@ -19,7 +19,9 @@ bool has_wildcard(std::string_view filter) {
   return filter.find_first_of("+#") != std::string_view::npos;
 }
 
-reason_code granted(qos level) { return static_cast<reason_code>(static_cast<int>(level)); }
+reason_code granted(qos level) {
+  return static_cast<reason_code>(static_cast<int>(level));
+}
 
 }  // namespace
 
@@ -72,23 +74,23 @@ void broker::impl::on_subscribe(connection_state& c, protocol::subscribe_packet&
       result = reason_code::not_authorized;
     } else {
       request.options.max_qos = std::min(request.options.max_qos, qos::exactly_once);
-      const bool is_new = subscriptions.subscribe(
-          filter, subscription_entry{&s, request.options, identifier});
+      const bool is_new =
+          subscriptions.subscribe(filter, subscription_entry{&s, request.options, identifier});
       if (is_new) {
         ++stats.subscriptions;
       }
       s.subscriptions.insert_or_assign(filter, session_subscription{request.options, identifier});
       if (s.persistent()) {
-        storage.save_subscription(stored_subscription{s.client_id, filter, request.options,
-                                                      identifier});
+        storage.save_subscription(
+            stored_subscription{s.client_id, filter, request.options, identifier});
       }
       result = granted(request.options.max_qos);
       // Retained messages: never for shared subscriptions (MQTT 5.0 section 4.8.2); Retain
       // Handling 1 sends them only for a new subscription, 2 never [MQTT-3.3.1-9/10/11].
       const std::uint8_t handling = request.options.retain_handling;
       if (!shared && (handling == 0 || (handling == 1 && is_new))) {
-        retained_requests.push_back({filter, request.options.max_qos,
-                                     request.options.retain_as_published});
+        retained_requests.push_back(
+            {filter, request.options.max_qos, request.options.retain_as_published});
       }
     }
     if (!v5 && protocol::is_error(result)) {
@@ -108,8 +110,8 @@ void broker::impl::on_subscribe(connection_state& c, protocol::subscribe_packet&
         identifiers.push_back(identifier);
       }
       // Retained messages sent because of a subscription carry RETAIN 1 [MQTT-3.3.1-8].
-      deliver(s, msg, std::min(msg->qos_level, request.granted_qos), true,
-              std::move(identifiers), now);
+      deliver(s, msg, std::min(msg->qos_level, request.granted_qos), true, std::move(identifiers),
+              now);
     });
   }
 }

@@ -20,8 +20,12 @@ struct error {
 template <typename T>
 class result {
  public:
-  result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  result(T value) : state_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
   result(error failure) : state_(std::move(failure)) {}  // NOLINT(google-explicit-constructor)
+  // Builds the value in place (a decoded packet is large; this spares moving it).
+  template <typename... Args>
+  explicit result(std::in_place_t, Args&&... args)
+      : state_(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

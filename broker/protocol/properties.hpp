@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,9 @@ enum class property_id : std::uint8_t {
   subscription_identifier_available = 0x29,
   shared_subscription_available = 0x2A,
 };
+
+// The property's name as the spec writes it, e.g. "Topic Alias".
+std::string_view to_string(property_id id);
 
 using user_property = std::pair<std::string, std::string>;
 

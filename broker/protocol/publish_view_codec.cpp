@@ -11,11 +11,18 @@ namespace telemq::protocol {
 
 namespace {
 
-// The message's own properties, then those that differ per delivery.
+// The message's own properties, then those that differ per delivery. The per-delivery ones
+// replace the message's: a Topic Alias and Subscription Identifiers belong to one connection, and
+// the expiry forwarded is what is left of it [MQTT-3.3.2-6]; writing both would repeat a
+// property, a protocol error for the receiver.
 template <typename Sink>
 void put_property_list(Sink& out, const publish_view& p) {
   if (p.props != nullptr) {
-    detail::put_property_list(out, *p.props, detail::property_scope::publish);
+    constexpr std::uint64_t per_delivery =
+        detail::property_bit(property_id::message_expiry_interval) |
+        detail::property_bit(property_id::topic_alias) |
+        detail::property_bit(property_id::subscription_identifier);
+    detail::put_property_list<detail::property_scope::publish>(out, *p.props, per_delivery);
   }
   if (p.message_expiry_interval) {
     out.put(static_cast<std::uint8_t>(property_id::message_expiry_interval));

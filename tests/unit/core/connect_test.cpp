@@ -28,8 +28,8 @@ TEST(Connect, UnsupportedProtocolLevelGetsReturnCode1_MQTT_3_1_2_2) {
   harness h;
   client c(h, protocol_version::v3_1_1);
   // CONNECT with protocol name MQTT and level 9.
-  const std::vector<std::uint8_t> bytes{0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x09,
-                                        0x02, 0x00, 0x3C, 0x00, 0x01, 'x'};
+  const std::vector<std::uint8_t> bytes{0x10, 0x0D, 0x00, 0x04, 'M',  'Q',  'T', 'T',
+                                        0x09, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x'};
   c.send_bytes(bytes);
   auto ack = c.expect<connack_packet>();
   EXPECT_EQ(to_connect_return_code(ack.reason), connect_return_code::unacceptable_protocol_version);

@@ -226,3 +226,50 @@ TEST(Publish, ClientMaximumPacketSizeIsNeverExceeded_MQTT_3_1_2_24) {
 
 }  // namespace
 }  // namespace telemq::core::testing
+
+namespace telemq::core::testing {
+namespace {
+
+TEST(Limits, PublishRateAboveLimitDisconnectsWithMessageRateTooHigh) {
+  broker_limits limits;
+  limits.max_publish_rate = 5;
+  harness h(limits);
+  client pub(h);
+  pub.connect("pub");
+  for (int i = 0; i < 5; ++i) {
+    pub.publish("t", "m");
+  }
+  EXPECT_FALSE(pub.closed());
+  h.advance(1s);
+  for (int i = 0; i < 5; ++i) {
+    pub.publish("t", "m");
+  }
+  EXPECT_FALSE(pub.closed());
+  pub.publish("t", "m");
+  EXPECT_EQ(pub.expect<disconnect_packet>().reason, reason_code::message_rate_too_high);
+  EXPECT_TRUE(pub.closed());
+}
+
+TEST(Limits, SlowSubscriberQueuesInsteadOfGrowingTheWriteBuffer) {
+  broker_limits limits;
+  limits.max_write_buffer = 1024;
+  limits.max_queued_messages = 10;
+  harness h(limits);
+  client slow(h), pub(h);
+  slow.connect("slow");
+  slow.subscribe("t", qos::at_most_once);
+  slow.transport().stuck_bytes = 4096;
+  pub.connect("pub");
+  for (int i = 0; i < 100; ++i) {
+    pub.publish("t", std::string(100, 'x'));
+  }
+  EXPECT_TRUE(slow.nothing_received());
+  EXPECT_EQ(h.engine.stats().queued_messages, 10u);
+  EXPECT_EQ(h.engine.stats().publishes_dropped_queue_full, 90u);
+  slow.transport().stuck_bytes = 0;
+  slow.conn().on_writable(h.now);
+  EXPECT_EQ(slow.received().size(), 10u);
+}
+
+}  // namespace
+}  // namespace telemq::core::testing

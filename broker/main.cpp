@@ -1,0 +1,3 @@
+#include "broker/server/server.hpp"
+
+int main(int argc, char* argv[]) { return telemq::server::run(argc, argv); }

@@ -1,0 +1,70 @@
+#include "broker/net/connection_set.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <utility>
+
+namespace telemq::net {
+
+connection_set::connection_set(boost::asio::io_context& io, core::log_sink log)
+    : io_(io), log_(std::move(log)) {}
+
+connection_set::~connection_set() {
+  // Connections that outlive the set (held by handlers the io_context has not destroyed yet)
+  // must find themselves unlinked.
+  to_write_.clear();
+  live_.clear();
+}
+
+void connection_set::add(connection_base& connection) { live_.push_back(connection); }
+
+void connection_set::remove(connection_base& connection) {
+  if (!connection.is_linked()) {
+    return;
+  }
+  live_.erase(live_.iterator_to(connection));
+  if (live_.empty() && on_empty_) {
+    std::exchange(on_empty_, nullptr)();
+  }
+}
+
+void connection_set::schedule_write(connection_base& connection) {
+  if (connection.write_scheduled_) {
+    return;
+  }
+  connection.write_scheduled_ = true;
+  if (to_write_.empty()) {
+    boost::asio::post(io_, [this] { write_scheduled(); });
+  }
+  to_write_.push_back(connection.shared_from_this());
+}
+
+void connection_set::write_scheduled() {
+  // Writes may schedule more writes (a failed write closes a connection and the core reacts):
+  // those go to the next round.
+  auto batch = std::move(to_write_);
+  to_write_.clear();
+  for (const auto& connection : batch) {
+    connection->write_scheduled_ = false;
+    connection->write_queued();
+  }
+}
+
+void connection_set::abort_all() {
+  // abort() removes the connection from live_, so take them from the front one by one.
+  while (!live_.empty()) {
+    auto keep_alive = live_.front().shared_from_this();
+    keep_alive->abort();
+    remove(*keep_alive);
+  }
+}
+
+void connection_set::when_empty(std::function<void()> done) {
+  if (live_.empty()) {
+    done();
+    return;
+  }
+  on_empty_ = std::move(done);
+}
+
+}  // namespace telemq::net

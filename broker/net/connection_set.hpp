@@ -1,0 +1,88 @@
+#pragma once
+// Every open connection of the broker thread, whatever its transport, so that the server can
+// count them, bound their number and end them at shutdown; and the batching of writes: a core
+// callback may flush hundreds of connections (a publish fanned out), and each of them writes once
+// after the callback returns instead of once per packet.
+#include <boost/intrusive/list.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "broker/core/log.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace telemq::net {
+
+// How long a closing connection may take, by default, to deliver its last bytes and see the
+// peer close.
+inline constexpr std::chrono::seconds close_linger{5};
+
+class connection_set;
+
+// The part of a connection the set sees. Connections are owned by shared pointers held in their
+// pending Asio handlers; the set only links them.
+class connection_base : public boost::intrusive::list_base_hook<>,
+                        public std::enable_shared_from_this<connection_base> {
+ public:
+  virtual ~connection_base() = default;
+
+ protected:
+  friend class connection_set;
+  // Starts writing what the core queued since the last write.
+  virtual void write_queued() = 0;
+  // Closes the socket now, whatever is unsent; the core then hears on_closed.
+  virtual void abort() = 0;
+
+ private:
+  bool write_scheduled_ = false;
+};
+
+class connection_set {
+ public:
+  connection_set(boost::asio::io_context& io, core::log_sink log);
+  ~connection_set();
+  connection_set(const connection_set&) = delete;
+  connection_set& operator=(const connection_set&) = delete;
+
+  void add(connection_base& connection);
+  // Safe to call for a connection that is not in the set.
+  void remove(connection_base& connection);
+
+  // Calls connection.write_queued() once the running handler returns, together with every other
+  // connection scheduled meanwhile.
+  void schedule_write(connection_base& connection);
+
+  std::size_t size() const { return live_.size(); }
+  // 0: no limit other than the process's file descriptors.
+  void set_max_connections(std::size_t limit) { max_connections_ = limit; }
+  bool full() const { return max_connections_ != 0 && live_.size() >= max_connections_; }
+
+  std::chrono::milliseconds close_linger() const { return close_linger_; }
+  void set_close_linger(std::chrono::milliseconds linger) { close_linger_ = linger; }
+
+  // Aborts every connection (the end of a bounded shutdown).
+  void abort_all();
+  // Runs done once, as soon as the set is empty (at once if it is).
+  void when_empty(std::function<void()> done);
+
+  boost::asio::io_context& io() const { return io_; }
+  const core::log_sink& log() const { return log_; }
+
+ private:
+  void write_scheduled();
+
+  boost::asio::io_context& io_;
+  core::log_sink log_;
+  boost::intrusive::list<connection_base> live_;
+  std::vector<std::shared_ptr<connection_base>> to_write_;
+  std::function<void()> on_empty_;
+  std::size_t max_connections_ = 0;
+  std::chrono::milliseconds close_linger_ = net::close_linger;
+};
+
+}  // namespace telemq::net

@@ -1,0 +1,196 @@
+#include "broker/net/tcp_listener.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <stdexcept>
+
+#include "broker/net/connection_set.hpp"
+
+namespace telemq::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Out of file descriptors or memory: accepting again at once would spin, so wait a little.
+constexpr std::chrono::milliseconds accept_retry_delay{100};
+
+bool is_resource_exhaustion(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+std::vector<tcp::endpoint> resolve(asio::io_context& io, const listener_config& config) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config.host, ec);
+  if (!ec) {
+    return {tcp::endpoint(address, config.port)};
+  }
+  // Start-up only: blocking the broker thread here is harmless.
+  tcp::resolver resolver(io);
+  const auto results = resolver.resolve(config.host, std::to_string(config.port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + config.host + ":" +
+                             std::to_string(config.port) + ": " + ec.message());
+  }
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& entry : results) {
+    endpoints.push_back(entry.endpoint());
+  }
+  return endpoints;
+}
+
+}  // namespace
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+struct tcp_listener::state {
+  connection_set& connections;
+  listener_config config;
+  core::log_sink log;
+  connection_handler on_connection;
+  bool stopped = false;
+
+  void warn(const std::string& line) const {
+    if (log) {
+      log(core::log_level::warn, line);
+    }
+  }
+};
+
+struct tcp_listener::acceptor {
+  using socket_acceptor = asio::basic_socket_acceptor<tcp, asio::io_context::executor_type>;
+  using timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                           asio::wait_traits<std::chrono::steady_clock>,
+                                           asio::io_context::executor_type>;
+
+  acceptor(asio::io_context& io, std::shared_ptr<state> s)
+      : shared(std::move(s)), socket(io.get_executor()), retry(io.get_executor()) {}
+
+  std::shared_ptr<state> shared;
+  socket_acceptor socket;
+  timer retry;
+};
+
+tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
+                           const listener_config& config, core::log_sink log,
+                           connection_handler on_connection)
+    : state_(std::make_shared<state>(
+          state{connections, config, std::move(log), std::move(on_connection)})) {
+  for (const auto& endpoint : resolve(io, config)) {
+    auto a = std::make_shared<acceptor>(io, state_);
+    boost::system::error_code ec;
+    a->socket.open(endpoint.protocol(), ec);
+    if (!ec) {
+      a->socket.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec && endpoint.address().is_v6()) {
+      // [::] then means IPv6 only, so that 0.0.0.0 on the same port can be a second listener.
+      a->socket.set_option(asio::ip::v6_only(true), ec);
+    }
+    if (!ec) {
+      a->socket.bind(endpoint, ec);
+    }
+    if (!ec) {
+      a->socket.listen(tcp::acceptor::max_listen_connections, ec);
+    }
+    if (ec) {
+      throw std::runtime_error("cannot listen on " + format_endpoint(endpoint) + ": " +
+                               ec.message());
+    }
+    acceptors_.push_back(std::move(a));
+  }
+  for (const auto& a : acceptors_) {
+    accept(a);
+  }
+}
+
+tcp_listener::~tcp_listener() { stop(); }
+
+void tcp_listener::accept(const std::shared_ptr<acceptor>& a) {
+  a->socket.async_accept([a](const boost::system::error_code& ec, tcp_socket socket) {
+    state& s = *a->shared;
+    if (s.stopped) {
+      return;
+    }
+    if (!ec) {
+      accepted(s, std::move(socket));
+      accept(a);
+      return;
+    }
+    if (!is_resource_exhaustion(ec)) {
+      // The peer gave up between SYN and accept, or similar: nothing to wait for.
+      accept(a);
+      return;
+    }
+    s.warn("event=accept_failed listener=" + s.config.url + " error=\"" + ec.message() + "\"");
+    a->retry.expires_after(accept_retry_delay);
+    a->retry.async_wait([a](const boost::system::error_code& wait_ec) {
+      if (!wait_ec && !a->shared->stopped) {
+        accept(a);
+      }
+    });
+  });
+}
+
+void tcp_listener::accepted(state& s, tcp_socket socket) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec) {
+    return;  // already reset by the peer
+  }
+  if (s.connections.full()) {
+    s.warn("event=connection_refused reason=max_connections remote=" + format_endpoint(remote) +
+           " listener=" + s.config.url);
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  socket.non_blocking(true, ec);
+  if (ec) {
+    return;
+  }
+  s.on_connection(std::move(socket),
+                  core::connection_info{format_endpoint(remote), s.config.url,
+                                        s.config.allow_anonymous, {}});
+}
+
+std::vector<std::string> tcp_listener::addresses() const {
+  std::vector<std::string> out;
+  for (const auto& endpoint : local_endpoints()) {
+    out.push_back(format_endpoint(endpoint));
+  }
+  return out;
+}
+
+std::vector<tcp::endpoint> tcp_listener::local_endpoints() const {
+  std::vector<tcp::endpoint> out;
+  for (const auto& a : acceptors_) {
+    boost::system::error_code ec;
+    const auto endpoint = a->socket.local_endpoint(ec);
+    if (!ec) {
+      out.push_back(endpoint);
+    }
+  }
+  return out;
+}
+
+void tcp_listener::reload(const listener_config& updated) { state_->config = updated; }
+
+void tcp_listener::stop() {
+  state_->stopped = true;
+  for (const auto& a : acceptors_) {
+    boost::system::error_code ignored;
+    a->socket.close(ignored);
+    a->retry.cancel();
+  }
+}
+
+}  // namespace telemq::net

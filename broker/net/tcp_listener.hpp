@@ -1,0 +1,52 @@
+#pragma once
+// Accepts TCP connections on HOST:PORT and hands each socket to a connection handler with what
+// the core needs to know about it. A host name binds every address it resolves to. The handler
+// decides what runs over the socket (MQTT, TLS, WebSocket), so every TCP-based transport reuses
+// this class.
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/core/link.hpp"
+#include "broker/core/log.hpp"
+#include "broker/net/listener.hpp"
+#include "broker/net/tcp_stream.hpp"
+
+namespace telemq::net {
+
+// "127.0.0.1:1883", "[::1]:1883".
+std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
+
+class tcp_listener final : public listener {
+ public:
+  // socket is non-blocking with TCP_NODELAY set; info names the remote address and the listener.
+  using connection_handler = std::function<void(tcp_socket socket, core::connection_info info)>;
+
+  // Binds at once (throws std::runtime_error: "cannot listen on 127.0.0.1:1883: Address already in
+  // use"); accepting starts when the io_context runs. At the connection limit of connections, a
+  // new socket is closed as soon as it is accepted.
+  tcp_listener(boost::asio::io_context& io, connection_set& connections,
+               const listener_config& config, core::log_sink log,
+               connection_handler on_connection);
+  ~tcp_listener() override;
+
+  std::vector<std::string> addresses() const override;
+  void reload(const listener_config& updated) override;
+  void stop() override;
+
+  std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
+
+ private:
+  struct state;
+  struct acceptor;
+  static void accept(const std::shared_ptr<acceptor>& a);
+  static void accepted(state& s, tcp_socket socket);
+
+  // Shared with the pending accepts, which may complete after the listener is gone.
+  std::shared_ptr<state> state_;
+  std::vector<std::shared_ptr<acceptor>> acceptors_;
+};
+
+}  // namespace telemq::net

@@ -1,0 +1,220 @@
+// tcp_listener and tcp_stream on real loopback sockets, with the fake engine in the core's place.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <memory>
+#include <string>
+
+#include "broker/net/connection_set.hpp"
+#include "broker/net/listener_config.hpp"
+#include "broker/net/stream_connection.hpp"
+#include "broker/net/tcp_listener.hpp"
+#include "broker/net/tcp_stream.hpp"
+#include "net_test_support.hpp"
+
+namespace telemq::net {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using testing::fake_engine;
+using testing::run_until;
+
+void append(core::link& link, std::span<const std::uint8_t> bytes) {
+  link.output().insert(link.output().end(), bytes.begin(), bytes.end());
+}
+
+class TcpLoopback : public ::testing::Test {
+ protected:
+  tcp_listener& listen(const std::string& url) {
+    listener_ = std::make_unique<tcp_listener>(
+        io_, set_, parse_listener_url(url), nullptr,
+        [this](tcp_socket socket, core::connection_info info) {
+          auto connection = std::make_shared<stream_connection<tcp_stream, fake_engine>>(
+              tcp_stream(std::move(socket)), set_);
+          connection->start(engine_, std::move(info), std::chrono::seconds(10));
+        });
+    return *listener_;
+  }
+
+  tcp::endpoint endpoint() const { return listener_->local_endpoints().at(0); }
+
+  // A blocking client; the connect completes from the listen backlog.
+  tcp::socket connect() {
+    tcp::socket client(client_io_);
+    client.connect(endpoint());
+    return client;
+  }
+
+  std::string read_exactly(tcp::socket& client, std::size_t n) {
+    EXPECT_TRUE(run_until(io_, [&] { return client.available() >= n; }));
+    std::string out(n, '\0');
+    asio::read(client, asio::buffer(out));
+    return out;
+  }
+
+  asio::io_context io_;
+  asio::io_context client_io_;
+  connection_set set_{io_, nullptr};
+  fake_engine engine_;
+  std::unique_ptr<tcp_listener> listener_;
+};
+
+TEST_F(TcpLoopback, BytesReachTheCoreAndItsOutputReachesThePeer) {
+  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t> bytes) {
+    append(link, bytes);
+    link.flush();
+  };
+  listen("mqtt://127.0.0.1:0");
+  auto client = connect();
+  asio::write(client, asio::buffer(std::string("hello")));
+  EXPECT_EQ(read_exactly(client, 5), "hello");
+
+  ASSERT_EQ(engine_.infos.size(), 1u);
+  EXPECT_EQ(engine_.infos[0].remote_address,
+            "127.0.0.1:" + std::to_string(client.local_endpoint().port()));
+  EXPECT_EQ(engine_.infos[0].listener, "mqtt://127.0.0.1:0");
+  EXPECT_TRUE(engine_.infos[0].allow_anonymous);
+}
+
+TEST_F(TcpLoopback, AcceptedSocketsAreNonBlockingWithNoDelay) {
+  bool no_delay = false;
+  bool non_blocking = false;
+  tcp_listener listener(io_, set_, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
+                        [&](tcp_socket socket, core::connection_info) {
+                          tcp::no_delay option;
+                          socket.get_option(option);
+                          no_delay = option.value();
+                          non_blocking = socket.non_blocking();
+                        });
+  tcp::socket client(client_io_);
+  client.connect(listener.local_endpoints().at(0));
+  ASSERT_TRUE(run_until(io_, [&] { return no_delay; }));
+  EXPECT_TRUE(non_blocking);
+}
+
+TEST_F(TcpLoopback, LargeOutputArrivesWhole) {
+  const std::string big(1024 * 1024, 'm');
+  engine_.on_bytes_script = [&](core::link& link, std::span<const std::uint8_t>) {
+    append(link, std::span(reinterpret_cast<const std::uint8_t*>(big.data()), big.size()));
+    link.flush();
+  };
+  listen("mqtt://127.0.0.1:0");
+  auto client = connect();
+  asio::write(client, asio::buffer(std::string("go")));
+  std::string received;
+  ASSERT_TRUE(run_until(io_, [&] {
+    std::array<char, 65536> chunk;
+    while (client.available() > 0) {
+      received.append(chunk.data(), client.read_some(asio::buffer(chunk)));
+    }
+    return received.size() == big.size();
+  }));
+  EXPECT_EQ(received, big);
+  EXPECT_GE(engine_.logs[0]->writable_calls, 1);
+}
+
+TEST_F(TcpLoopback, PeerCloseReachesTheCoreOnce) {
+  listen("mqtt://127.0.0.1:0");
+  auto client = connect();
+  ASSERT_TRUE(run_until(io_, [&] { return !engine_.infos.empty(); }));
+  client.close();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.logs[0]->closed_calls == 1; }));
+  EXPECT_EQ(set_.size(), 0u);
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(engine_.logs[0]->closed_calls, 1);
+}
+
+TEST_F(TcpLoopback, CloseFromTheCoreDeliversTheLastBytesThenEnds) {
+  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t>) {
+    const std::string goodbye = "goodbye";
+    append(link, std::span(reinterpret_cast<const std::uint8_t*>(goodbye.data()), goodbye.size()));
+    link.flush();
+    link.close();
+  };
+  listen("mqtt://127.0.0.1:0");
+  auto client = connect();
+  asio::write(client, asio::buffer(std::string("x")));
+  EXPECT_EQ(read_exactly(client, 7), "goodbye");
+
+  // The broker shut its direction down: the client sees the end of the stream.
+  boost::system::error_code ec;
+  ASSERT_TRUE(run_until(io_, [&] {
+    std::array<char, 16> buffer;
+    client.non_blocking(true);
+    client.read_some(asio::buffer(buffer), ec);
+    return ec == asio::error::eof;
+  }));
+  EXPECT_EQ(engine_.logs[0]->closed_calls, 0) << "waits for the client to close";
+  client.close();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.logs[0]->closed_calls == 1; }));
+}
+
+TEST_F(TcpLoopback, BusyPortIsOneClearError) {
+  listen("mqtt://127.0.0.1:0");
+  const auto port = std::to_string(endpoint().port());
+  try {
+    tcp_listener second(io_, set_, parse_listener_url("mqtt://127.0.0.1:" + port), nullptr,
+                        [](tcp_socket, core::connection_info) {});
+    FAIL() << "bound a busy port";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot listen on 127.0.0.1:" + port + ": Address already in use");
+  }
+}
+
+TEST_F(TcpLoopback, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+  set_.set_max_connections(1);
+  listen("mqtt://127.0.0.1:0");
+  auto first = connect();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
+  auto second = connect();
+  boost::system::error_code ec;
+  ASSERT_TRUE(run_until(io_, [&] {
+    std::array<char, 16> buffer;
+    second.non_blocking(true);
+    second.read_some(asio::buffer(buffer), ec);
+    return ec != asio::error::would_block;
+  }));
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+  EXPECT_EQ(engine_.infos.size(), 1u);
+}
+
+TEST_F(TcpLoopback, StopClosesTheListeningSocket) {
+  listen("mqtt://127.0.0.1:0");
+  const auto at = endpoint();
+  listener_->stop();
+  io_.restart();
+  io_.poll();
+  tcp::socket client(client_io_);
+  boost::system::error_code ec;
+  client.connect(at, ec);
+  EXPECT_EQ(ec, asio::error::connection_refused);
+}
+
+TEST_F(TcpLoopback, Ipv6Loopback) {
+  try {
+    listen("mqtt://[::1]:0");
+  } catch (const std::runtime_error& e) {
+    GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
+  }
+  EXPECT_EQ(listener_->addresses().at(0), "[::1]:" + std::to_string(endpoint().port()));
+  auto client = connect();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
+  EXPECT_TRUE(engine_.infos[0].remote_address.starts_with("[::1]:"));
+}
+
+TEST(FormatEndpoint, BracketsIpv6) {
+  EXPECT_EQ(format_endpoint(tcp::endpoint(asio::ip::make_address("10.1.2.3"), 1883)),
+            "10.1.2.3:1883");
+  EXPECT_EQ(format_endpoint(tcp::endpoint(asio::ip::make_address("fe80::1"), 8883)),
+            "[fe80::1]:8883");
+}
+
+}  // namespace
+}  // namespace telemq::net
