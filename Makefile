@@ -7,6 +7,11 @@
 FUZZ_SECONDS ?= 300
 JOBS ?= $(shell nproc)
 
+# Let ccache reuse objects between checkouts in different folders (CI clones anew each run).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 5G
+
 .PHONY: deps release asan run test fuzz bench format clean
 
 deps:

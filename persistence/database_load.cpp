@@ -11,12 +11,6 @@ namespace telemq::persistence {
 
 namespace {
 
-// A row this build cannot read is a damaged database; naming the row makes it findable.
-[[noreturn]] void bad_row(const std::filesystem::path& path, const std::string& row,
-                          const std::string& problem) {
-  throw corrupt_error(path, "unreadable row " + row + ": " + problem);
-}
-
 // Reads checked values from the current row of a query whose first key_columns columns name
 // the row (they are only read to describe a bad one).
 class row_reader {
@@ -25,19 +19,20 @@ class row_reader {
              int key_columns)
       : path_(path), st_(st), table_(table), key_columns_(key_columns) {}
 
+  // A row this build cannot read is a damaged database; naming the row makes it findable.
   [[noreturn]] void bad(const std::string& problem) const {
     std::string row(table_);
     for (int column = 0; column < key_columns_; ++column) {
       row += ' ';
       row += st_.column_text(column);
     }
-    bad_row(path_, row, problem);
+    throw corrupt_error(path_, "unreadable row " + row + ": " + problem);
   }
 
   std::int64_t integer(int column, std::int64_t min, std::int64_t max) const {
     const std::int64_t value = st_.column_int(column);
     if (st_.is_null(column) || value < min || value > max) {
-      bad("column " + std::to_string(column) + " out of range");
+      bad(std::string(st_.column_name(column)) + " out of range");
     }
     return value;
   }
@@ -160,7 +155,7 @@ core::store_snapshot database::load(core::timestamp now, const core::log_sink& l
       sub.options.retain_as_published = (options & 0x08) != 0;
       sub.options.retain_handling = static_cast<std::uint8_t>(options >> 4);
       if (sub.options.max_qos > protocol::qos::exactly_once || sub.options.retain_handling > 2) {
-        row.bad("invalid options");
+        row.bad("options out of range");
       }
       sub.identifier = static_cast<std::uint32_t>(row.integer(3, 0, max_u32));
     }

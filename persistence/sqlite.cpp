@@ -168,6 +168,11 @@ std::string_view statement::column_blob(int column) const {
   return bytes ? std::string_view(bytes, size) : std::string_view();
 }
 
+std::string_view statement::column_name(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name ? std::string_view(name) : std::string_view();
+}
+
 transaction::transaction(connection& db) : db_(db) {
   db_.exec("BEGIN IMMEDIATE");
 }

@@ -100,6 +100,7 @@ class statement {
   std::int64_t column_int(int column) const;
   std::string_view column_text(int column) const;
   std::string_view column_blob(int column) const;
+  std::string_view column_name(int column) const;
 
  private:
   void bind(int index, std::int64_t value);
