@@ -23,7 +23,10 @@ namespace telemq::protocol {
 using byte_buffer = std::vector<std::uint8_t>;
 
 // Decodes one whole packet (fixed header included). Validates everything the spec lets a
-// receiver check without session state.
+// receiver check without session state; the error names the rule broken. Topic filters are
+// checked for UTF-8 only: a bad filter is answered per filter in SUBACK, not by disconnecting.
+// A CONNECT is decoded whatever `version` says, since it names its own. For MQTT 3.1 the DUP
+// flag that 3.1 allowed on PUBREL, SUBSCRIBE and UNSUBSCRIBE is accepted.
 result<packet> decode_packet(std::span<const std::uint8_t> bytes, protocol_version version);
 
 // The per-message path without allocation: decodes one whole PUBLISH packet into `out`,

@@ -87,7 +87,6 @@ class reader {
 
   std::size_t left() const { return static_cast<std::size_t>(end_ - at_); }
   bool empty() const { return at_ == end_; }
-  const std::uint8_t* position() const { return at_; }
 
   bool u8(std::uint8_t& value) {
     if (at_ == end_) {

@@ -193,7 +193,8 @@ class session_driver {
       : config_(config),
         store_(config & 0x10 ? static_cast<core::store*>(&gated_) : &memory_),
         access_(config & 0x20 ? static_cast<core::access_control*>(&picky_) : &allow_all_),
-        engine_(limits, *store_, *access_, [](core::log_level, std::string_view) {}, now_) {
+        engine_(
+            limits, *store_, *access_, [](core::log_level, std::string_view) {}, now_) {
     engine_.restore(now_);
   }
 
@@ -317,11 +318,11 @@ class session_driver {
     // Slot 3 is a listener on a public address: anonymous clients need the configuration's
     // consent, which bit 6 gives.
     const bool anonymous = i != 3 || (config_ & 0x40) != 0;
-    s.conn = engine_.open(*s.link,
-                          core::connection_info{"127.0.0.1:" + std::to_string(40000 + i),
-                                                "mqtt://fuzz", anonymous,
-                                                i == 2 && (config_ & 0x80) ? "device-cert" : ""},
-                          now_);
+    s.conn = engine_.open(
+        *s.link,
+        core::connection_info{"127.0.0.1:" + std::to_string(40000 + i), "mqtt://fuzz", anonymous,
+                              i == 2 && (config_ & 0x80) ? "device-cert" : ""},
+        now_);
   }
 
   void check_output(slot& s) {

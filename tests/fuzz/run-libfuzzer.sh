@@ -34,7 +34,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$artifacts"
   echo "== $name: ${seconds}s, corpus $(find "$work" -type f | wc -l) files"
   if "$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/" \
-       "$work" 2>&1 | tee "$artifacts/last-run.log" | grep -E '^(#[0-9]+ +DONE|stat::|==[0-9]+==|SUMMARY|Done)'; then
+       "$work" 2>&1 | tee "$artifacts/last-run.log" | grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|==[0-9]+==|SUMMARY)'; then
     :
   fi
   if grep -qE 'ERROR: (libFuzzer|AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error:|deadly signal' \
