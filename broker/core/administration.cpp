@@ -79,7 +79,6 @@ bool broker::disconnect_client(std::string_view client_id, timestamp now) {
   connection_state& c = *it->second->connection;
   e.log(log_level::info, fmt::format("event=admin_disconnect client_id={}", client_id));
   e.disconnect(c, protocol::reason_code::administrative_action);
-  e.detach(c, now);
   e.register_barriers();
   return true;
 }
@@ -95,11 +94,9 @@ bool broker::delete_session(std::string_view client_id, timestamp now) {
   e.log(log_level::info, fmt::format("event=admin_delete_session client_id={}", client_id));
   if (s.connection != nullptr) {
     connection_state& c = *s.connection;
-    e.disconnect(c, protocol::reason_code::administrative_action);
     // The operator deletes the session: its will goes with it.
     c.publish_will_on_close = false;
-    s.will.reset();
-    e.detach(c, now);
+    e.disconnect(c, protocol::reason_code::administrative_action);
   }
   if (auto again = e.sessions.find(std::string(client_id)); again != e.sessions.end()) {
     again->second->will.reset();

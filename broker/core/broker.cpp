@@ -83,10 +83,19 @@ void broker::shutdown(timestamp now) {
     all.push_back(c);
   }
   for (connection_state* c : all) {
-    // The broker leaves, not the client: its session stays as it is, will included, and the
-    // store keeps it for the next start.
-    e.disconnect(*c, reason_code::server_shutting_down);
+    // The broker leaves, not the client: the session is left as it is, will included, and
+    // the store keeps it for the next start (see docs/protocol.md).
+    if (c->owner != nullptr) {
+      c->owner->connection = nullptr;
+      c->owner = nullptr;
+    }
+    if (c->version == protocol::protocol_version::v5 && c->phase == connection_phase::connected) {
+      e.send(*c, protocol::disconnect_packet{.reason = reason_code::server_shutting_down});
+    }
+    c->phase = connection_phase::closing;
+    c->transport.close();
   }
+  e.stats.connections_current = 0;
 }
 
 void broker::publish(message_ptr msg, timestamp now) {

@@ -113,7 +113,6 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
         fmt::format("event=session_taken_over client_id={} old_address={} new_address={}",
                     p.client_id, old.info.remote_address, c.info.remote_address));
     disconnect(old, reason_code::session_taken_over);
-    detach(old, now);
   }
   session* s = nullptr;
   if (auto it = sessions.find(p.client_id); it != sessions.end()) {

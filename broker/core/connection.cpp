@@ -204,6 +204,9 @@ void broker::impl::disconnect(connection_state& c, reason_code reason) {
   }
   c.phase = connection_phase::closing;
   c.transport.close();
+  // The session lets go of the connection now, not when the socket is finally gone: a will
+  // must not wait for a slow peer to finish closing.
+  detach(c, current_time);
 }
 
 void broker::impl::fail(connection_state& c, reason_code reason, std::string_view why) {

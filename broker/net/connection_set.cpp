@@ -16,7 +16,9 @@ connection_set::~connection_set() {
   live_.clear();
 }
 
-void connection_set::add(connection_base& connection) { live_.push_back(connection); }
+void connection_set::add(connection_base& connection) {
+  live_.push_back(connection);
+}
 
 void connection_set::remove(connection_base& connection) {
   if (!connection.is_linked()) {

@@ -20,7 +20,7 @@ class io_context;
 namespace telemq::core {
 class access_control;
 class broker;
-}
+}  // namespace telemq::core
 
 namespace telemq::net {
 

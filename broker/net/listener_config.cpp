@@ -60,7 +60,8 @@ listener_config parse_listener_url(std::string_view url) {
   }
 
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port_text.empty() ||
       port > 65535) {
     throw bad_url(url, "the port must be a number from 0 to 65535");

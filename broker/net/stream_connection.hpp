@@ -26,8 +26,9 @@
 // in the next write. Reads continue while a write is in flight.
 //
 // Closing: close() (from the core) writes what is queued, shuts the stream down and waits for the
-// peer to close, at most the set's close_linger(). Whatever ends the socket (peer, error, abort, deadline),
-// the core hears on_closed exactly once, from an Asio handler, never from inside a core call.
+// peer to close, at most the set's close_linger(). Whatever ends the socket (peer, error, abort,
+// deadline), the core hears on_closed exactly once, from an Asio handler, never from inside a core
+// call.
 //
 // The Engine parameter is core::broker in the daemon; tests put a scripted double there.
 #include <boost/asio/io_context.hpp>
@@ -99,16 +100,16 @@ class stream_connection final : public connection_base, public core::link {
   }
 
  private:
-  using timer = boost::asio::basic_waitable_timer<
-      std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
-      boost::asio::io_context::executor_type>;
+  using timer =
+      boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                        boost::asio::wait_traits<std::chrono::steady_clock>,
+                                        boost::asio::io_context::executor_type>;
 
   std::shared_ptr<stream_connection> shared_this() {
     return std::static_pointer_cast<stream_connection>(shared_from_this());
   }
 
-  void on_started(Engine& engine, const boost::system::error_code& ec,
-                  core::connection_info info) {
+  void on_started(Engine& engine, const boost::system::error_code& ec, core::connection_info info) {
     started_ = true;
     if (finished_) {
       return;
@@ -116,10 +117,9 @@ class stream_connection final : public connection_base, public core::link {
     deadline_.reset();
     if (ec) {
       if (set_.log()) {
-        set_.log()(core::log_level::debug,
-                   "event=start_failed remote=" + info.remote_address + " listener=" +
-                       info.listener + " error=\"" + (timed_out_ ? "timed out" : ec.message()) +
-                       "\"");
+        set_.log()(core::log_level::debug, "event=start_failed remote=" + info.remote_address +
+                                               " listener=" + info.listener + " error=\"" +
+                                               (timed_out_ ? "timed out" : ec.message()) + "\"");
       }
       finish();
       return;
@@ -129,10 +129,9 @@ class stream_connection final : public connection_base, public core::link {
   }
 
   void read() {
-    stream_.async_read([self = shared_this()](const boost::system::error_code& ec,
-                                              std::span<const std::uint8_t> bytes) {
-      self->on_read(ec, bytes);
-    });
+    stream_.async_read(
+        [self = shared_this()](const boost::system::error_code& ec,
+                               std::span<const std::uint8_t> bytes) { self->on_read(ec, bytes); });
   }
 
   void on_read(const boost::system::error_code& ec, std::span<const std::uint8_t> bytes) {
@@ -170,10 +169,9 @@ class stream_connection final : public connection_base, public core::link {
   void start_write() {
     std::swap(output_, writing_);
     write_in_flight_ = true;
-    stream_.async_write(std::span<const std::uint8_t>(writing_),
-                        [self = shared_this()](const boost::system::error_code& ec) {
-                          self->on_written(ec);
-                        });
+    stream_.async_write(
+        std::span<const std::uint8_t>(writing_),
+        [self = shared_this()](const boost::system::error_code& ec) { self->on_written(ec); });
   }
 
   void on_written(const boost::system::error_code& ec) {
@@ -256,10 +254,9 @@ class stream_connection final : public connection_base, public core::link {
     stream_.close();
   }
 
-  using engine_connection =
-      decltype(std::declval<Engine&>().open(std::declval<core::link&>(),
-                                            std::declval<core::connection_info>(),
-                                            std::declval<core::timestamp>()));
+  using engine_connection = decltype(std::declval<Engine&>().open(
+      std::declval<core::link&>(), std::declval<core::connection_info>(),
+      std::declval<core::timestamp>()));
 
   Stream stream_;
   connection_set& set_;

@@ -31,11 +31,12 @@ std::vector<tcp::endpoint> resolve(asio::io_context& io, const listener_config& 
   }
   // Start-up only: blocking the broker thread here is harmless.
   tcp::resolver resolver(io);
-  const auto results = resolver.resolve(config.host, std::to_string(config.port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  const auto results =
+      resolver.resolve(config.host, std::to_string(config.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec) {
-    throw std::runtime_error("cannot listen on " + config.host + ":" +
-                             std::to_string(config.port) + ": " + ec.message());
+    throw std::runtime_error("cannot listen on " + config.host + ":" + std::to_string(config.port) +
+                             ": " + ec.message());
   }
   std::vector<tcp::endpoint> endpoints;
   for (const auto& entry : results) {
@@ -113,7 +114,9 @@ tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
   }
 }
 
-tcp_listener::~tcp_listener() { stop(); }
+tcp_listener::~tcp_listener() {
+  stop();
+}
 
 void tcp_listener::accept(const std::shared_ptr<acceptor>& a) {
   a->socket.async_accept([a](const boost::system::error_code& ec, tcp_socket socket) {
@@ -157,9 +160,9 @@ void tcp_listener::accepted(state& s, tcp_socket socket) {
   if (ec) {
     return;
   }
-  s.on_connection(std::move(socket),
-                  core::connection_info{format_endpoint(remote), s.config.url,
-                                        s.config.allow_anonymous, {}});
+  s.on_connection(
+      std::move(socket),
+      core::connection_info{format_endpoint(remote), s.config.url, s.config.allow_anonymous, {}});
 }
 
 std::vector<std::string> tcp_listener::addresses() const {
@@ -182,7 +185,9 @@ std::vector<tcp::endpoint> tcp_listener::local_endpoints() const {
   return out;
 }
 
-void tcp_listener::reload(const listener_config& updated) { state_->config = updated; }
+void tcp_listener::reload(const listener_config& updated) {
+  state_->config = updated;
+}
 
 void tcp_listener::stop() {
   state_->stopped = true;

@@ -25,11 +25,10 @@ class tcp_listener final : public listener {
   using connection_handler = std::function<void(tcp_socket socket, core::connection_info info)>;
 
   // Binds at once (throws std::runtime_error: "cannot listen on 127.0.0.1:1883: Address already in
-  // use"); accepting starts when the io_context runs. At the connection limit of connections, a
-  // new socket is closed as soon as it is accepted.
+  // use"); accepting starts when the io_context runs. While connections is full(), a new socket
+  // is closed as soon as it is accepted.
   tcp_listener(boost::asio::io_context& io, connection_set& connections,
-               const listener_config& config, core::log_sink log,
-               connection_handler on_connection);
+               const listener_config& config, core::log_sink log, connection_handler on_connection);
   ~tcp_listener() override;
 
   std::vector<std::string> addresses() const override;

@@ -34,21 +34,21 @@ class tcp_stream {
 
   template <typename Handler>
   void async_read(Handler&& handler) {
-    socket_.async_wait(
-        tcp_socket::wait_read,
-        [this, handler = std::forward<Handler>(handler)](boost::system::error_code ec) mutable {
-          if (ec) {
-            handler(ec, std::span<const std::uint8_t>());
-            return;
-          }
-          const auto buffer = shared_read_buffer();
-          const std::size_t n = socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), ec);
-          if (ec == boost::asio::error::would_block) {
-            async_read(std::move(handler));
-            return;
-          }
-          handler(ec, std::span<const std::uint8_t>(buffer.data(), n));
-        });
+    socket_.async_wait(tcp_socket::wait_read, [this, handler = std::forward<Handler>(handler)](
+                                                  boost::system::error_code ec) mutable {
+      if (ec) {
+        handler(ec, std::span<const std::uint8_t>());
+        return;
+      }
+      const auto buffer = shared_read_buffer();
+      const std::size_t n =
+          socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), ec);
+      if (ec == boost::asio::error::would_block) {
+        async_read(std::move(handler));
+        return;
+      }
+      handler(ec, std::span<const std::uint8_t>(buffer.data(), n));
+    });
   }
 
   template <typename Handler>

@@ -34,8 +34,8 @@ class tls_stream {
   void async_start(core::connection_info info, Handler&& handler) {
     stream_.async_handshake(
         boost::asio::ssl::stream_base::server,
-        [this, info = std::move(info), handler = std::forward<Handler>(handler)](
-            boost::system::error_code ec) mutable {
+        [this, info = std::move(info),
+         handler = std::forward<Handler>(handler)](boost::system::error_code ec) mutable {
           if (!ec && identity_as_username_) {
             info.certificate_username = peer_common_name(stream_.native_handle());
             if (info.certificate_username.empty()) {
@@ -51,12 +51,11 @@ class tls_stream {
     if (!read_buffer_) {
       read_buffer_ = std::make_unique<std::uint8_t[]>(read_buffer_size);
     }
-    stream_.async_read_some(
-        boost::asio::buffer(read_buffer_.get(), read_buffer_size),
-        [this, handler = std::forward<Handler>(handler)](const boost::system::error_code& ec,
-                                                         std::size_t n) mutable {
-          handler(ec, std::span<const std::uint8_t>(read_buffer_.get(), n));
-        });
+    stream_.async_read_some(boost::asio::buffer(read_buffer_.get(), read_buffer_size),
+                            [this, handler = std::forward<Handler>(handler)](
+                                const boost::system::error_code& ec, std::size_t n) mutable {
+                              handler(ec, std::span<const std::uint8_t>(read_buffer_.get(), n));
+                            });
   }
 
   template <typename Handler>

@@ -29,8 +29,8 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   std::string key_file;
   std::string ca_file;
 
-  auto* config_option = app.add_option("--config", config_file, "TOML configuration file")
-                            ->type_name("FILE");
+  auto* config_option =
+      app.add_option("--config", config_file, "TOML configuration file")->type_name("FILE");
   app.add_option("--check-config", check_file,
                  "Validate FILE, print the effective configuration and exit (1 if invalid)")
       ->type_name("FILE")
@@ -53,9 +53,8 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   bool db_recover = false;
   bool require_certificate = false;
   bool identity_as_username = false;
-  app.add_flag(
-      "--db-recover", db_recover,
-      "Move a corrupt database aside and start empty instead of refusing to start");
+  app.add_flag("--db-recover", db_recover,
+               "Move a corrupt database aside and start empty instead of refusing to start");
   auto* max_connections_option =
       app.add_option("--max-connections", max_connections,
                      "Refuse new connections beyond this many (default 0: no limit)")
@@ -68,8 +67,9 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   auto* cert_option =
       app.add_option("--cert-file", cert_file, "TLS certificate chain (PEM) of every TLS listener")
           ->type_name("FILE");
-  auto* key_option = app.add_option("--key-file", key_file, "TLS private key (PEM) of every TLS "
-                                                            "listener")
+  auto* key_option = app.add_option("--key-file", key_file,
+                                    "TLS private key (PEM) of every TLS "
+                                    "listener")
                          ->type_name("FILE");
   auto* ca_option =
       app.add_option("--ca-file", ca_file, "CA bundle (PEM) that client certificates must chain to")

@@ -1,6 +1,7 @@
 #include "broker/server/config.hpp"
 
 #include <fmt/core.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +11,6 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "broker/protocol/types.hpp"
 
@@ -230,9 +230,7 @@ struct limits_keys {
   void seconds(std::string_view key, const std::chrono::seconds&, std::int64_t, std::int64_t) {
     names.push_back(key);
   }
-  void queue_policy(std::string_view key, const core::queue_full_policy&) {
-    names.push_back(key);
-  }
+  void queue_policy(std::string_view key, const core::queue_full_policy&) { names.push_back(key); }
 };
 
 // Writes [limits] through visit_limits.
@@ -293,9 +291,8 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
 
 void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
                std::vector<listener_entry>& listeners) {
-  reader.check_keys(root, "",
-                    {"data_dir", "log_level", "max_connections", "listener", "persistence",
-                     "limits"});
+  reader.check_keys(
+      root, "", {"data_dir", "log_level", "max_connections", "listener", "persistence", "limits"});
   std::string data_dir = cfg.data_dir.string();
   reader.string(root, "data_dir", "data_dir", data_dir);
   cfg.data_dir = data_dir;
@@ -317,8 +314,8 @@ void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
 
   if (const auto* persistence = reader.table(root, "persistence")) {
     reader.check_keys(*persistence, "persistence", {"durability", "recover"});
-    if (const auto index = reader.choice(*persistence, "durability", "persistence.durability",
-                                         durability_names)) {
+    if (const auto index =
+            reader.choice(*persistence, "durability", "persistence.durability", durability_names)) {
       cfg.durability = static_cast<durability_mode>(*index);
     }
     reader.boolean(*persistence, "recover", "persistence.recover", cfg.db_recover);
@@ -334,8 +331,7 @@ std::size_t cli_choice(std::string_view option, const std::string& value,
                        const std::string_view (&names)[N]) {
   const auto index = find_name(names, value);
   if (!index) {
-    throw config_error(
-        fmt::format("{}: '{}' is not one of {}", option, value, one_of(names)));
+    throw config_error(fmt::format("{}: '{}' is not one of {}", option, value, one_of(names)));
   }
   return *index;
 }
@@ -359,8 +355,8 @@ void apply_overrides(const overrides& cli, config& cfg, std::vector<listener_ent
         static_cast<core::log_level>(cli_choice("--log-level", *cli.log_level, log_level_names));
   }
   if (cli.durability) {
-    cfg.durability = static_cast<durability_mode>(
-        cli_choice("--durability", *cli.durability, durability_names));
+    cfg.durability =
+        static_cast<durability_mode>(cli_choice("--durability", *cli.durability, durability_names));
   }
   if (cli.db_recover) {
     cfg.db_recover = *cli.db_recover;

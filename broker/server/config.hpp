@@ -27,7 +27,7 @@ struct config {
   std::filesystem::path data_dir = "./data";
   core::log_level log_level = core::log_level::info;
   durability_mode durability = durability_mode::process;
-  bool db_recover = false;  // move a corrupt database aside and start empty
+  bool db_recover = false;          // move a corrupt database aside and start empty
   std::size_t max_connections = 0;  // 0: no limit
   core::broker_limits limits;
 };

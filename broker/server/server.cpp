@@ -85,8 +85,8 @@ net::listener_registry default_registry() {
 void check_transports(const config& cfg, const net::listener_registry& registry) {
   for (const auto& l : cfg.listeners) {
     if (registry.find(l.scheme) == nullptr) {
-      throw config_error(fmt::format("listener {}: {}:// listeners need the bridge-ws module",
-                                     l.url, l.scheme));
+      throw config_error(
+          fmt::format("listener {}: {}:// listeners need the bridge-ws module", l.url, l.scheme));
     }
   }
 }
@@ -103,8 +103,9 @@ class broker_daemon {
         options_(std::move(options)),
         logger_(std::move(logger)),
         log_(make_log_sink(logger_)),
-        store_(make_store(config_, log_,
-                          [this](std::function<void()> done) { asio::post(io_, std::move(done)); })),
+        store_(
+            make_store(config_, log_,
+                       [this](std::function<void()> done) { asio::post(io_, std::move(done)); })),
         broker_(config_.limits, *store_, access_, log_, core::clock_type::now()),
         connections_(io_, log_),
         environment_{io_, broker_, connections_, access_, log_},
@@ -124,10 +125,6 @@ class broker_daemon {
                     log_quoted(config_.data_dir.string()), to_string(config_.durability),
                     to_string(config_.log_level)));
     broker_.restore(core::clock_type::now());
-    const auto& stats = broker_.stats();
-    log(core::log_level::info,
-        fmt::format("event=restored sessions={} retained={} queued={}", stats.sessions_total,
-                    stats.retained_messages, stats.queued_messages));
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
       for (const auto& address : listeners_[i]->addresses()) {
         log(core::log_level::info,

@@ -33,16 +33,16 @@ void check_command_line_round_trip(broker_test& test, const std::filesystem::pat
   };
   const auto timeout = std::chrono::milliseconds(wait_timeout);
 
-  auto retained = run_to_completion(
-      with({"mosquitto_pub"}, {"-t", "x/retained", "-m", "r0", "-q", "1", "-r"}),
-      dir / "pub-r.out", dir / "pub-r.err", timeout);
+  auto retained =
+      run_to_completion(with({"mosquitto_pub"}, {"-t", "x/retained", "-m", "r0", "-q", "1", "-r"}),
+                        dir / "pub-r.out", dir / "pub-r.err", timeout);
   ASSERT_TRUE(retained.clean()) << "mosquitto_pub -r: " << retained.describe() << "\n"
                                 << read_file(dir / "pub-r.err");
 
   child_process subscriber;
-  ASSERT_EQ(subscriber.spawn(with({"mosquitto_sub"}, {"-C", "4", "-t", "x/#", "-v", "-q", "2",
-                                                      "-W", "30"}),
-                             dir / "sub.out", dir / "sub.err"),
+  ASSERT_EQ(subscriber.spawn(
+                with({"mosquitto_sub"}, {"-C", "4", "-t", "x/#", "-v", "-q", "2", "-W", "30"}),
+                dir / "sub.out", dir / "sub.err"),
             "");
   // Bounded wait for the retained message: proof that the subscription exists.
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -55,9 +55,9 @@ void check_command_line_round_trip(broker_test& test, const std::filesystem::pat
 
   for (int qos = 0; qos <= 2; ++qos) {
     const std::string q = std::to_string(qos);
-    auto status = run_to_completion(
-        with({"mosquitto_pub"}, {"-t", "x/q" + q, "-m", "m" + q, "-q", q}),
-        dir / ("pub" + q + ".out"), dir / ("pub" + q + ".err"), timeout);
+    auto status =
+        run_to_completion(with({"mosquitto_pub"}, {"-t", "x/q" + q, "-m", "m" + q, "-q", q}),
+                          dir / ("pub" + q + ".out"), dir / ("pub" + q + ".err"), timeout);
     ASSERT_TRUE(status.clean()) << "mosquitto_pub -q " << q << ": " << status.describe() << "\n"
                                 << read_file(dir / ("pub" + q + ".err"));
   }
@@ -71,8 +71,7 @@ void check_command_line_round_trip(broker_test& test, const std::filesystem::pat
   EXPECT_EQ(lines.front(), "x/retained r0");
   // Three separate publishers: the spec orders messages per publisher only, so compare as sets.
   std::sort(lines.begin() + 1, lines.end());
-  EXPECT_EQ(lines,
-            (std::vector<std::string>{"x/retained r0", "x/q0 m0", "x/q1 m1", "x/q2 m2"}));
+  EXPECT_EQ(lines, (std::vector<std::string>{"x/retained r0", "x/q0 m0", "x/q1 m1", "x/q2 m2"}));
 }
 
 TEST_F(Cli, MosquittoSubAndPubRoundTrip_V311) {

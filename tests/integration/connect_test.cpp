@@ -65,8 +65,12 @@ void check_second_connect_closes(broker_test& test, std::uint8_t level) {
   }
 }
 
-TEST_F(Connect, SecondConnectCloses_V311_MQTT_3_1_0_2) { check_second_connect_closes(*this, 4); }
-TEST_F(Connect, SecondConnectCloses_V5_MQTT_3_1_0_2) { check_second_connect_closes(*this, 5); }
+TEST_F(Connect, SecondConnectCloses_V311_MQTT_3_1_0_2) {
+  check_second_connect_closes(*this, 4);
+}
+TEST_F(Connect, SecondConnectCloses_V5_MQTT_3_1_0_2) {
+  check_second_connect_closes(*this, 5);
+}
 
 TEST_F(Connect, EmptyClientIdWithCleanSession0RejectedWith0x02_MQTT_3_1_3_8) {
   auto client = open_raw();
@@ -176,7 +180,9 @@ void check_keep_alive(broker_test& test, std::uint8_t level) {
 TEST_F(Connect, KeepAliveSilenceClosesConnection_V311_MQTT_3_1_2_24) {
   check_keep_alive(*this, 4);
 }
-TEST_F(Connect, KeepAliveSilenceClosesConnection_V5_MQTT_3_1_2_22) { check_keep_alive(*this, 5); }
+TEST_F(Connect, KeepAliveSilenceClosesConnection_V5_MQTT_3_1_2_22) {
+  check_keep_alive(*this, 5);
+}
 
 // The other half of the rule: a client that pings every 0.5 s with Keep Alive 1 s stays
 // connected well past 1.5 periods.

@@ -63,9 +63,9 @@ TEST_F(TopicAlias, ClientToServerAliasResolves_V5_MQTT_3_3_2_12) {
     EXPECT_FALSE(m->get_properties().contains(mqtt::property::TOPIC_ALIAS))
         << "Paho announced no Topic Alias Maximum, so the broker must not send aliases";
   }
-  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
-                     {"alias/x", "one"}, {"alias/x", "two"}, {"alias/y", "three"},
-                     {"alias/y", "four"}}));
+  EXPECT_EQ(
+      got, (std::vector<std::pair<std::string, std::string>>{
+               {"alias/x", "one"}, {"alias/x", "two"}, {"alias/y", "three"}, {"alias/y", "four"}}));
 }
 
 // A broken alias makes the PUBLISH unusable: the connection must be closed (4.13), after an
@@ -153,7 +153,8 @@ TEST_F(MessageExpiry, RemainingIntervalIsDecremented_V5_MQTT_3_3_2_6) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - published_at).count();
   ASSERT_EQ(messages.size(), 2u);
   ASSERT_EQ(messages[0]->get_payload_str(), "long-lived");
-  auto expiry = int_properties(messages[0]->get_properties(), mqtt::property::MESSAGE_EXPIRY_INTERVAL);
+  auto expiry =
+      int_properties(messages[0]->get_properties(), mqtt::property::MESSAGE_EXPIRY_INTERVAL);
   ASSERT_EQ(expiry.size(), 1u) << "the Message Expiry Interval must be forwarded";
   EXPECT_LE(expiry[0], 60 - 2) << "waited " << waited << " s in the broker: 60 minus that";
   EXPECT_GE(expiry[0], 60 - static_cast<int>(waited) - 2);
@@ -163,7 +164,8 @@ TEST_F(MessageExpiry, RemainingIntervalIsDecremented_V5_MQTT_3_3_2_6) {
 
 TEST_F(NoLocal, OwnPublicationsNotReceived_V5_MQTT_3_8_3_3) {
   auto self = connected_client("self", protocol::v5);
-  self->subscribe("nolocal/t", 1, mqtt::subscribe_options(mqtt::subscribe_options::SUBSCRIBE_NO_LOCAL));
+  self->subscribe("nolocal/t", 1,
+                  mqtt::subscribe_options(mqtt::subscribe_options::SUBSCRIBE_NO_LOCAL));
   auto control = connected_client("control", protocol::v5);
   control->subscribe("nolocal/t", 1);
   for (int i = 0; i < 5; ++i) {
@@ -215,8 +217,12 @@ TEST_F(Properties, UserPropertiesForwardedInOrder_V5_MQTT_3_3_2_17_and_3_3_2_18)
   auto subscriber = connected_client("sub", protocol::v5);
   subscriber->subscribe("props/user", 1);
   auto publisher = connected_client("pub", protocol::v5);
-  const std::vector<mqtt::string_pair> sent = {
-      {"site", "berlin"}, {"unit", "\xC2\xB0""C"}, {"site", "paris"}, {"empty", ""}};
+  const std::vector<mqtt::string_pair> sent = {{"site", "berlin"},
+                                               {"unit",
+                                                "\xC2\xB0"
+                                                "C"},
+                                               {"site", "paris"},
+                                               {"empty", ""}};
   mqtt::properties props;
   for (const auto& [key, value] : sent) {
     props.add({mqtt::property::USER_PROPERTY, key, value});

@@ -83,8 +83,8 @@ void check_qos_downgrade(broker_test& test, protocol version) {
   }
   for (int granted = 0; granted <= 2; ++granted) {
     auto& log = subscribers[static_cast<std::size_t>(granted)]->messages();
-    ASSERT_TRUE(log.wait_for_count(3)) << "subscriber granted QoS " << granted << " got "
-                                       << describe(log.payloads());
+    ASSERT_TRUE(log.wait_for_count(3))
+        << "subscriber granted QoS " << granted << " got " << describe(log.payloads());
     auto messages = log.snapshot();
     ASSERT_EQ(messages.size(), 3u);
     for (const auto& m : messages) {

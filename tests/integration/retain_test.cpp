@@ -14,8 +14,7 @@ using rh = mqtt::subscribe_options;
 // before a sentinel published after the SUBACK. The sentinel goes at the QoS of the messages
 // looked for: Paho hands a QoS 2 message to the application only at PUBREL, so a QoS 1
 // sentinel could overtake it inside the client.
-std::vector<mqtt::const_message_ptr> until_sentinel(test_client& subscriber,
-                                                    test_client& publisher,
+std::vector<mqtt::const_message_ptr> until_sentinel(test_client& subscriber, test_client& publisher,
                                                     const std::string& topic, int qos = 1,
                                                     const std::string& sentinel = "end") {
   publisher.publish(topic, sentinel, qos);
@@ -175,7 +174,7 @@ TEST_F(Retain, RetainAsPublished_V5_MQTT_3_3_1_12_and_3_3_1_13) {
 // Subscribes twice to the same filter with the given Retain Handling and returns how many
 // retained copies arrived after the first and after the second SUBSCRIBE.
 std::pair<std::size_t, std::size_t> retained_per_subscribe(broker_test& test,
-                                                            rh::RetainHandling handling) {
+                                                           rh::RetainHandling handling) {
   auto publisher = test.connected_client("pub", protocol::v5);
   publisher->publish("retain/h", "stored", 1, true);
   auto subscriber = test.connected_client("sub", protocol::v5);

@@ -24,8 +24,8 @@ TEST_F(Subscriptions, WildcardsMatchPerTopicRules_MQTT_4_7_1_2_and_4_7_1_3) {
     std::string filter;
     std::multiset<std::string> expected;
   };
-  const std::vector<std::string> topics = {"a",     "a/b",   "a/b/c", "a/c",
-                                           "b/b",   "a//b",  "/a",    "a/b/c/d"};
+  const std::vector<std::string> topics = {"a",   "a/b",  "a/b/c", "a/c",
+                                           "b/b", "a//b", "/a",    "a/b/c/d"};
   const std::vector<filter_case> cases = {
       {"a/#", {"a", "a/b", "a/b/c", "a/c", "a//b", "a/b/c/d"}},
       {"a/+", {"a/b", "a/c"}},
@@ -178,8 +178,12 @@ void check_single_copy(broker_test& test, protocol version) {
   EXPECT_EQ(payloads, numbered_payloads("m", 10)) << "one copy of each message, in order";
 }
 
-TEST_F(Subscriptions, OverlappingFiltersSingleCopy_V311) { check_single_copy(*this, protocol::v311); }
-TEST_F(Subscriptions, OverlappingFiltersSingleCopy_V5) { check_single_copy(*this, protocol::v5); }
+TEST_F(Subscriptions, OverlappingFiltersSingleCopy_V311) {
+  check_single_copy(*this, protocol::v311);
+}
+TEST_F(Subscriptions, OverlappingFiltersSingleCopy_V5) {
+  check_single_copy(*this, protocol::v5);
+}
 
 TEST_F(SharedSubscriptions, EachMessageGoesToExactlyOneMember_V5_Section_4_8_2) {
   constexpr int count = 100;

@@ -102,13 +102,29 @@ TEST_F(Will, PublishedWhenServerClosesForProtocolError_MQTT_3_1_2_8_and_3_3_1_4)
   EXPECT_TRUE(watcher->messages().wait_for_payload("violated"));
 }
 
+// The will belongs to the moment the connection ends (MQTT-3.1.2-8: published when the network
+// connection is closed), also when it is the broker that closes it. Measured from the close the
+// client observes; 3 s leaves room for a loaded machine and still tells "at the close" from a
+// deferred clean-up.
+TEST_F(Will, PublishedPromptlyWhenServerCloses_MQTT_3_1_2_8) {
+  auto [watcher, publisher] = watch_wills(*this);
+  auto device = open_raw();
+  ASSERT_TRUE(device.handshake(with_will(4, "dev", "prompt"), io_timeout)) << device.error();
+  ASSERT_TRUE(device.send({0x36, 0x05, 0x00, 0x01, 't', 0x00, 0x01}));  // QoS 3: malformed
+  ASSERT_TRUE(device.wait_closed(io_timeout));
+  const auto closed_at = steady::now();
+  ASSERT_TRUE(watcher->messages().wait_for_payload("prompt"));
+  const double delay = std::chrono::duration<double>(steady::now() - closed_at).count();
+  EXPECT_LT(delay, 3.0) << "the will came " << delay << " s after the broker closed the connection";
+}
+
 void check_disconnect_discards_will(broker_test& test, std::uint8_t level) {
   auto [watcher, publisher] = watch_wills(test);
   auto device = test.open_raw();
   ASSERT_TRUE(device.handshake(with_will(level, "dev", "must-not-appear"), io_timeout))
       << device.error();
-  ASSERT_TRUE(device.send(wire::encode_disconnect(level, level == 5 ? std::optional<std::uint8_t>(0)
-                                                                    : std::nullopt)));
+  ASSERT_TRUE(device.send(
+      wire::encode_disconnect(level, level == 5 ? std::optional<std::uint8_t>(0) : std::nullopt)));
   EXPECT_TRUE(device.wait_closed(io_timeout)) << "the broker closes after DISCONNECT";
   EXPECT_TRUE(wills_before_sentinel(*watcher, *publisher, "will/dev").empty())
       << "a normal DISCONNECT deletes the will";
@@ -208,9 +224,9 @@ TEST_F(Will, ReconnectWithinWillDelaySuppressesWill_V5_MQTT_3_1_3_9) {
   ASSERT_LT(steady::now() - closed_at, 2s) << "reconnect too slow for the 2 s delay to matter";
 
   // Absence can only be shown by waiting past the delay, with a margin.
-  watcher->messages().wait_until([](const auto&) { return false; },
-                                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     closed_at + 3500ms - steady::now()));
+  watcher->messages().wait_until(
+      [](const auto&) { return false; },
+      std::chrono::duration_cast<std::chrono::milliseconds>(closed_at + 3500ms - steady::now()));
   EXPECT_TRUE(wills_before_sentinel(*watcher, *publisher, "will/dev").empty())
       << "a new connection to the session within the Will Delay Interval must cancel the will";
 }

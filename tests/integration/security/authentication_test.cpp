@@ -49,10 +49,10 @@ class Authentication : public ::testing::Test {
 
   void start() {
     try {
-      broker_ = std::make_unique<telemq_daemon>(daemon_options{
-          .config_toml = "[auth]\npassword_file = \"" + passwords().string() +
-                         "\"\nacl_file = \"" + acl().string() + "\"\n",
-          .extra_args = {"--allow-anonymous", "false"}});
+      broker_ = std::make_unique<telemq_daemon>(
+          daemon_options{.config_toml = "[auth]\npassword_file = \"" + passwords().string() +
+                                        "\"\nacl_file = \"" + acl().string() + "\"\n",
+                         .extra_args = {"--allow-anonymous", "false"}});
     } catch (const std::runtime_error& e) {
       if (std::string(e.what()).find("unknown key 'auth'") != std::string::npos) {
         GTEST_SKIP() << "broker/server does not read the [auth] table yet (broker/auth is not "
@@ -70,9 +70,8 @@ class Authentication : public ::testing::Test {
   raw_connection connected(const std::string& id, const std::string& user,
                            const std::string& password, version level) {
     raw_connection c(broker_->port());
-    EXPECT_EQ(c.handshake({.client_id = id, .level = level, .username = user,
-                           .password = password}),
-              0)
+    EXPECT_EQ(
+        c.handshake({.client_id = id, .level = level, .username = user, .password = password}), 0)
         << broker_->log();
     return c;
   }
@@ -85,7 +84,9 @@ std::optional<std::uint8_t> connack(std::uint16_t port, version level,
                                     std::optional<std::string> user,
                                     std::optional<std::string> password) {
   raw_connection c(port);
-  return c.handshake({.client_id = "who", .level = level, .username = std::move(user),
+  return c.handshake({.client_id = "who",
+                      .level = level,
+                      .username = std::move(user),
                       .password = std::move(password)});
 }
 
@@ -224,8 +225,7 @@ TEST(PasswdCommand, WritesAFileTheBrokerAccepts) {
       {"passwd", "-c", "-b", file.string(), "dave", "s3cret"}, dir / "passwd.log");
   std::ifstream log(dir / "passwd.log");
   const std::string output((std::istreambuf_iterator<char>(log)), {});
-  ASSERT_EQ(code, 0) << "`telemq passwd` is not wired to broker/auth's run_passwd yet?\n"
-                     << output;
+  ASSERT_EQ(code, 0) << "`telemq passwd` is not wired to broker/auth's run_passwd yet?\n" << output;
   EXPECT_TRUE(auth::password_file::load(file).verify("dave", "s3cret"));
   std::filesystem::remove_all(dir);
 }

@@ -119,8 +119,7 @@ TEST(HostileInput, SlowlorisIsClosedByTheConnectTimeout) {
 TEST(HostileInput, V5ClientExceedingReceiveMaximumIsDisconnected_MQTT_3_3_4_9) {
   // Retained QoS 1 messages wait for the store before their PUBACK, so ten sent at once are ten
   // unacknowledged publishes, above a Receive Maximum of 2.
-  telemq_daemon broker(
-      {.config_toml = "[limits]\nreceive_maximum = 2\n", .durability = "process"});
+  telemq_daemon broker({.config_toml = "[limits]\nreceive_maximum = 2\n", .durability = "process"});
   raw_connection greedy(broker.port());
   ASSERT_EQ(greedy.handshake({.client_id = "greedy", .level = version::v5}), 0);
   std::vector<std::uint8_t> burst;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -73,8 +75,8 @@ class descriptors {
 void half_open_connections_leave_room_for_others(std::optional<rlim_t> broker_limit) {
   // Connect timeout above the time the test needs to open them all, so they are all held open
   // at once when the well-behaved client arrives.
-  telemq_daemon broker({.config_toml = "[limits]\nconnect_timeout = 60\n",
-                        .open_files_limit = broker_limit});
+  telemq_daemon broker(
+      {.config_toml = "[limits]\nconnect_timeout = 60\n", .open_files_limit = broker_limit});
   rlimit own{};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &own), 0);
   if (own.rlim_max < half_open_count + 100) {
@@ -145,8 +147,7 @@ TEST(ResourceExhaustion, SubscriberThatNeverReadsDoesNotStallOthersOrGrowMemory)
 
   raw_connection publisher(broker.port());
   ASSERT_EQ(publisher.handshake({.client_id = "floods"}), 0);
-  const auto one = wire::publish("flood/data", std::string(payload_size, 'x'), 0, 0,
-                                 version::v311);
+  const auto one = wire::publish("flood/data", std::string(payload_size, 'x'), 0, 0, version::v311);
   std::vector<std::uint8_t> burst;
   for (std::size_t i = 0; i < batch; ++i) {
     burst.insert(burst.end(), one.begin(), one.end());
@@ -165,8 +166,8 @@ TEST(ResourceExhaustion, SubscriberThatNeverReadsDoesNotStallOthersOrGrowMemory)
   }
   done = true;
   reading.join();
-  EXPECT_TRUE(kept_up) << "the reading subscriber got " << received << " of "
-                       << batches * batch << " messages";
+  EXPECT_TRUE(kept_up) << "the reading subscriber got " << received << " of " << batches * batch
+                       << " messages";
   EXPECT_LT(max_rss, rss_bound_kib) << "broker RSS peaked at " << max_rss / 1024 << " MB";
   RecordProperty("max_rss_kib", static_cast<int>(max_rss));
   ASSERT_TRUE(broker.alive()) << broker.log();

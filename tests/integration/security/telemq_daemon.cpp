@@ -14,8 +14,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
@@ -242,7 +242,9 @@ std::size_t telemq_daemon::rss_kib() const {
   return 0;
 }
 
-std::string telemq_daemon::log() const { return read_all(dir_ / "telemq.log"); }
+std::string telemq_daemon::log() const {
+  return read_all(dir_ / "telemq.log");
+}
 
 void telemq_daemon::send_signal(int signal) const {
   if (pid_ > 0) {

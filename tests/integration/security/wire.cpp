@@ -91,8 +91,7 @@ bytes publish(std::string_view topic, std::string_view payload, std::uint8_t qos
   return frame(static_cast<std::uint8_t>(0x30 | (qos << 1) | (retain ? 1 : 0)), body);
 }
 
-bytes subscribe(std::uint16_t packet_id, std::string_view filter, std::uint8_t qos,
-                version level) {
+bytes subscribe(std::uint16_t packet_id, std::string_view filter, std::uint8_t qos, version level) {
   bytes body;
   put_u16(body, packet_id);
   if (level == version::v5) {
@@ -109,27 +108,34 @@ bytes puback(std::uint16_t packet_id) {
   return frame(0x40, body);
 }
 
-bytes pingreq() { return {0xC0, 0x00}; }
+bytes pingreq() {
+  return {0xC0, 0x00};
+}
 
-std::uint8_t connack_code(const packet& p) { return p.body.size() >= 2 ? p.body[1] : 0xFF; }
+std::uint8_t connack_code(const packet& p) {
+  return p.body.size() >= 2 ? p.body[1] : 0xFF;
+}
 
-std::uint8_t puback_code(const packet& p) { return p.body.size() >= 3 ? p.body[2] : 0; }
+std::uint8_t puback_code(const packet& p) {
+  return p.body.size() >= 3 ? p.body[2] : 0;
+}
 
 std::uint8_t suback_code(const packet& p, version level) {
   const std::size_t at = level == version::v5 ? skip_properties(p.body, 2) : 2;
   return at < p.body.size() ? p.body[at] : 0xFF;
 }
 
-std::uint8_t disconnect_code(const packet& p) { return p.body.empty() ? 0 : p.body[0]; }
+std::uint8_t disconnect_code(const packet& p) {
+  return p.body.empty() ? 0 : p.body[0];
+}
 
 std::string publish_topic(const packet& p) {
   if (p.body.size() < 2) {
     return {};
   }
   const std::size_t length = (p.body[0] << 8) | p.body[1];
-  return std::string(p.body.begin() + 2,
-                     p.body.begin() + static_cast<std::ptrdiff_t>(std::min(p.body.size(),
-                                                                           2 + length)));
+  return std::string(p.body.begin() + 2, p.body.begin() + static_cast<std::ptrdiff_t>(
+                                                              std::min(p.body.size(), 2 + length)));
 }
 
 std::string publish_payload(const packet& p, version level) {
@@ -143,9 +149,9 @@ std::string publish_payload(const packet& p, version level) {
   if (level == version::v5) {
     at = skip_properties(p.body, at);
   }
-  return at <= p.body.size() ? std::string(p.body.begin() + static_cast<std::ptrdiff_t>(at),
-                                           p.body.end())
-                             : std::string();
+  return at <= p.body.size()
+             ? std::string(p.body.begin() + static_cast<std::ptrdiff_t>(at), p.body.end())
+             : std::string();
 }
 
 }  // namespace telemq::security_test::wire

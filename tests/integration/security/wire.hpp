@@ -27,8 +27,7 @@ bytes connect(const connect_fields& fields);
 // QoS 0 when packet_id is 0.
 bytes publish(std::string_view topic, std::string_view payload, std::uint8_t qos,
               std::uint16_t packet_id, version level, bool retain = false);
-bytes subscribe(std::uint16_t packet_id, std::string_view filter, std::uint8_t qos,
-                version level);
+bytes subscribe(std::uint16_t packet_id, std::string_view filter, std::uint8_t qos, version level);
 bytes puback(std::uint16_t packet_id);
 bytes pingreq();
 

@@ -1,5 +1,7 @@
 // stream_connection between a scripted stream and a fake engine: the write batching, the close
 // sequence and the on_closed guarantee, independent of sockets.
+#include "broker/net/stream_connection.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "broker/net/connection_set.hpp"
-#include "broker/net/stream_connection.hpp"
 #include "net_test_support.hpp"
 
 namespace telemq::net {

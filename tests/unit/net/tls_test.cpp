@@ -7,12 +7,14 @@
 #include <openssl/x509v3.h>
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,7 +38,9 @@ using testing::run_until;
 using key_ptr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using cert_ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 
-key_ptr make_key() { return key_ptr(EVP_EC_gen("P-256"), EVP_PKEY_free); }
+key_ptr make_key() {
+  return key_ptr(EVP_EC_gen("P-256"), EVP_PKEY_free);
+}
 
 // A certificate for common_name signed by issuer (itself when issuer is null).
 cert_ptr make_certificate(const std::string& common_name, EVP_PKEY* key, X509* issuer,
@@ -56,8 +60,8 @@ cert_ptr make_certificate(const std::string& common_name, EVP_PKEY* key, X509* i
     X509V3_CTX context;
     X509V3_set_ctx_nodb(&context);
     X509V3_set_ctx(&context, cert.get(), cert.get(), nullptr, nullptr, 0);
-    X509_EXTENSION* ca = X509V3_EXT_conf_nid(nullptr, &context, NID_basic_constraints,
-                                             "critical,CA:TRUE");
+    X509_EXTENSION* ca =
+        X509V3_EXT_conf_nid(nullptr, &context, NID_basic_constraints, "critical,CA:TRUE");
     X509_add_ext(cert.get(), ca, -1);
     X509_EXTENSION_free(ca);
   }
@@ -81,8 +85,8 @@ void write_pem(const std::filesystem::path& path, X509* cert, EVP_PKEY* key) {
 class test_pki {
  public:
   test_pki() {
-    dir = std::filesystem::temp_directory_path() /
-          ("telemq-tls-test-" + std::to_string(::getpid()));
+    dir =
+        std::filesystem::temp_directory_path() / ("telemq-tls-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     auto ca_key = make_key();
     auto ca = make_certificate("telemq test CA", ca_key.get(), nullptr, ca_key.get(), 1);
@@ -113,8 +117,8 @@ class TlsLoopback : public ::testing::Test {
     auto context = make_tls_context(settings);
     listener_ = std::make_unique<tcp_listener>(
         io_, set_, parse_listener_url("mqtts://127.0.0.1:0"), nullptr,
-        [this, context, identity = settings.use_identity_as_username](
-            tcp_socket socket, core::connection_info info) {
+        [this, context, identity = settings.use_identity_as_username](tcp_socket socket,
+                                                                      core::connection_info info) {
           auto connection = std::make_shared<stream_connection<tls_stream, fake_engine>>(
               tls_stream(std::move(socket), context, identity), set_);
           connection->start(engine_, std::move(info), std::chrono::seconds(10));
@@ -159,10 +163,45 @@ TEST_F(TlsLoopback, HandshakeThenBytesReachTheCore) {
   ASSERT_TRUE(run_until(io_, [&] { return handshake_done; }));
   ASSERT_FALSE(handshake_result) << handshake_result.message();
   asio::async_write(*client, asio::buffer(std::string("hello")), [](auto, auto) {});
-  ASSERT_TRUE(run_until(io_, [&] {
-    return !engine_.logs.empty() && engine_.logs[0]->received == "hello";
-  }));
+  ASSERT_TRUE(run_until(
+      io_, [&] { return !engine_.logs.empty() && engine_.logs[0]->received == "hello"; }));
   EXPECT_EQ(engine_.infos[0].certificate_username, "");
+}
+
+TEST_F(TlsLoopback, CloseFromTheCoreDeliversTheLastBytesAndCloseNotify) {
+  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t>) {
+    const std::string goodbye = "goodbye";
+    link.output().insert(link.output().end(), goodbye.begin(), goodbye.end());
+    link.flush();
+    link.close();
+  };
+  listen(pki_.server_settings());
+  auto context = client_context(false);
+  auto client = connect(context);
+  ASSERT_TRUE(run_until(io_, [&] { return handshake_done; }));
+  asio::async_write(*client, asio::buffer(std::string("x")), [](auto, auto) {});
+
+  std::string received;
+  boost::system::error_code end;
+  std::array<char, 64> buffer;
+  std::function<void()> read = [&] {
+    client->async_read_some(asio::buffer(buffer), [&](boost::system::error_code ec, std::size_t n) {
+      received.append(buffer.data(), n);
+      if (ec) {
+        end = ec;
+        return;
+      }
+      read();
+    });
+  };
+  read();
+  ASSERT_TRUE(run_until(io_, [&] { return static_cast<bool>(end); }));
+  EXPECT_EQ(received, "goodbye");
+  EXPECT_EQ(end, asio::error::eof) << end.message() << ": the broker sent close_notify";
+
+  client->next_layer().close();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.logs[0]->closed_calls == 1; }));
+  EXPECT_EQ(set_.size(), 0u);
 }
 
 TEST_F(TlsLoopback, CertificateCommonNameBecomesTheUsername) {
@@ -215,8 +254,8 @@ TEST(TlsContext, KeyOfAnotherCertificateIsRefused) {
     make_tls_context({pki.file("server.pem"), pki.file("client.key"), "", false, false});
     FAIL();
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(std::string(e.what()).starts_with("cannot load TLS key '" +
-                                                  pki.file("client.key") + "': "))
+    EXPECT_TRUE(
+        std::string(e.what()).starts_with("cannot load TLS key '" + pki.file("client.key") + "': "))
         << e.what();
   }
 }

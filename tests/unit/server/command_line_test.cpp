@@ -40,12 +40,31 @@ TEST(CommandLine, NothingGivenOverridesNothing) {
 }
 
 TEST(CommandLine, EveryOptionLandsInTheOverrides) {
-  const auto result = parse({"--config", "t.toml", "--listen", "mqtt://0.0.0.0:1883", "--listen",
-                             "mqtts://[::1]:8883", "--data-dir", "/tmp/tq", "--log-level",
-                             "debug", "--durability", "power", "--db-recover",
-                             "--max-connections", "10", "--allow-anonymous", "true",
-                             "--cert-file", "c.pem", "--key-file", "k.pem", "--ca-file", "ca.pem",
-                             "--require-certificate", "--use-identity-as-username"});
+  const auto result = parse({"--config",
+                             "t.toml",
+                             "--listen",
+                             "mqtt://0.0.0.0:1883",
+                             "--listen",
+                             "mqtts://[::1]:8883",
+                             "--data-dir",
+                             "/tmp/tq",
+                             "--log-level",
+                             "debug",
+                             "--durability",
+                             "power",
+                             "--db-recover",
+                             "--max-connections",
+                             "10",
+                             "--allow-anonymous",
+                             "true",
+                             "--cert-file",
+                             "c.pem",
+                             "--key-file",
+                             "k.pem",
+                             "--ca-file",
+                             "ca.pem",
+                             "--require-certificate",
+                             "--use-identity-as-username"});
   ASSERT_FALSE(result.parsed.exit_code) << result.err;
   const auto& o = result.parsed.options;
   EXPECT_EQ(o.config_file, std::filesystem::path("t.toml"));

@@ -291,7 +291,8 @@ TEST(Config, PrintedConfigurationReadsBackTheSame) {
 }
 
 TEST(Config, ExampleFileLoadsAndShowsTheDefaults) {
-  const auto cfg = load_config(std::filesystem::path(TELEMQ_SOURCE_DIR) / "telemq.example.toml", {});
+  const auto cfg =
+      load_config(std::filesystem::path(TELEMQ_SOURCE_DIR) / "telemq.example.toml", {});
   // Every value in the example is the default, so it documents them truthfully.
   EXPECT_EQ(to_toml(cfg), to_toml(load_config(std::nullopt, {})));
 }

@@ -1,12 +1,12 @@
 // server::run() as main() calls it, for what ends before the broker starts.
-#include "broker/server/server.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "broker/server/server.hpp"
 
 namespace telemq::server {
 namespace {
@@ -38,10 +38,10 @@ TEST(Run, CheckConfigOfABadFileIsOneLineAndExitsOne) {
 
 TEST(Run, CheckConfigLoadsTheTlsFiles) {
   ::testing::internal::CaptureStderr();
-  EXPECT_EQ(run_with({"--check-config", "/dev/null", "--listen", "mqtts://127.0.0.1:8883",
-                      "--cert-file", "/nonexistent/server.pem", "--key-file",
-                      "/nonexistent/server.key"}),
-            1);
+  EXPECT_EQ(
+      run_with({"--check-config", "/dev/null", "--listen", "mqtts://127.0.0.1:8883", "--cert-file",
+                "/nonexistent/server.pem", "--key-file", "/nonexistent/server.key"}),
+      1);
   EXPECT_EQ(::testing::internal::GetCapturedStderr(),
             "telemq: cannot read cert_file '/nonexistent/server.pem': No such file or "
             "directory\n");

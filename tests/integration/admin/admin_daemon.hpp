@@ -1,0 +1,72 @@
+#pragma once
+// One telemq daemon for one test, configured through a TOML file: an MQTT listener and the admin
+// listener on ports the kernel picks (read back from the start-up log), $SYS every second, its
+// own data folder. And telemqctl, run as a user runs it.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fixture/child_process.hpp"
+
+namespace telemq::integration {
+
+struct daemon_settings {
+  bool allow_anonymous = true;
+  // Written as the file given as [auth] password_file when not empty: user -> password.
+  std::vector<std::pair<std::string, std::string>> users;
+  std::string extra_toml;  // appended to the file
+};
+
+class admin_daemon {
+ public:
+  explicit admin_daemon(daemon_settings settings = {});
+  ~admin_daemon();
+  admin_daemon(const admin_daemon&) = delete;
+  admin_daemon& operator=(const admin_daemon&) = delete;
+
+  // Empty on success, else what went wrong with the log's tail.
+  std::string start();
+  // SIGTERM and wait; the exit status.
+  exit_status stop();
+
+  std::uint16_t mqtt_port() const { return mqtt_port_; }
+  const std::string& admin_url() const { return admin_url_; }
+  std::uint16_t admin_port() const { return admin_port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path data_dir() const { return dir_ / "data"; }
+  std::filesystem::path password_file() const { return dir_ / "passwords"; }
+  std::string token() const;
+  std::string log() const;
+
+ private:
+  daemon_settings settings_;
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+  std::uint16_t mqtt_port_ = 0;
+  std::uint16_t admin_port_ = 0;
+  std::string admin_url_;
+};
+
+struct ctl_result {
+  exit_status status;
+  std::string out;
+  std::string err;
+
+  int code() const { return status.exited ? status.code : -1; }
+};
+
+// Runs telemqctl with these arguments (bounded to 60 s).
+ctl_result run_ctl(const std::filesystem::path& work_dir, const std::vector<std::string>& args);
+
+std::string telemqctl_binary();
+
+// "HTTP/1.1 200 OK ..." : the raw response to a GET with these headers, for what telemqctl does
+// not show (status lines, headers, /metrics).
+std::string http_get(std::uint16_t port, const std::string& target,
+                     const std::string& extra_headers = "");
+
+}  // namespace telemq::integration
