@@ -76,7 +76,7 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
 
   if (auto refusal = access_rules.authenticate(c.info, p.client_id, p.username, p.password)) {
     ++stats.connects_refused_auth;
-    log(log_level::warn,
+    log(log_level::debug,
         fmt::format("event=auth_failed client_id={} address={} username={} reason_code=0x{:02X}",
                     p.client_id, c.info.remote_address, p.username.value_or(""),
                     static_cast<unsigned>(*refusal)));

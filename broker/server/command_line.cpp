@@ -28,6 +28,8 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   std::string cert_file;
   std::string key_file;
   std::string ca_file;
+  std::string password_file;
+  std::string acl_file;
 
   auto* config_option =
       app.add_option("--config", config_file, "TOML configuration file")->type_name("FILE");
@@ -59,6 +61,13 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
       app.add_option("--max-connections", max_connections,
                      "Refuse new connections beyond this many (default 0: no limit)")
           ->type_name("N");
+  auto* password_file_option =
+      app.add_option("--password-file", password_file,
+                     "Users in Mosquitto's password file format (telemq passwd FILE USER)")
+          ->type_name("FILE");
+  auto* acl_file_option =
+      app.add_option("--acl-file", acl_file, "Access control list in Mosquitto's acl_file syntax")
+          ->type_name("FILE");
   auto* anonymous_option =
       app.add_option("--allow-anonymous", allow_anonymous,
                      "true or false, for every listener (default: true on loopback addresses "
@@ -114,6 +123,12 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   }
   if (given(max_connections_option)) {
     set.max_connections = max_connections;
+  }
+  if (given(password_file_option)) {
+    set.password_file = password_file;
+  }
+  if (given(acl_file_option)) {
+    set.acl_file = acl_file;
   }
   if (given(anonymous_option)) {
     set.allow_anonymous = allow_anonymous;

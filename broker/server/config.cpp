@@ -292,7 +292,9 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
 void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
                std::vector<listener_entry>& listeners) {
   reader.check_keys(
-      root, "", {"data_dir", "log_level", "max_connections", "listener", "persistence", "limits"});
+      root, "",
+      {"data_dir", "log_level", "max_connections", "password_file", "acl_file", "listener",
+       "persistence", "limits"});
   std::string data_dir = cfg.data_dir.string();
   reader.string(root, "data_dir", "data_dir", data_dir);
   cfg.data_dir = data_dir;
@@ -301,6 +303,12 @@ void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
   }
   reader.integer(root, "max_connections", "max_connections", cfg.max_connections, 0,
                  no_upper_bound);
+  for (auto [key, target] : {std::pair{"password_file", &cfg.password_file},
+                             std::pair{"acl_file", &cfg.acl_file}}) {
+    if (const auto* path = reader.string(root, key, key)) {
+      *target = path->get();
+    }
+  }
 
   if (const toml::node* node = root.get("listener")) {
     const auto* array = node->as_array();
@@ -363,6 +371,12 @@ void apply_overrides(const overrides& cli, config& cfg, std::vector<listener_ent
   }
   if (cli.max_connections) {
     cfg.max_connections = *cli.max_connections;
+  }
+  if (cli.password_file) {
+    cfg.password_file = *cli.password_file;
+  }
+  if (cli.acl_file) {
+    cfg.acl_file = *cli.acl_file;
   }
   for (auto& entry : listeners) {
     auto& l = entry.config;
@@ -473,6 +487,12 @@ std::string to_toml(const config& cfg) {
   root.insert_or_assign("data_dir", cfg.data_dir.string());
   root.insert_or_assign("log_level", std::string(to_string(cfg.log_level)));
   root.insert_or_assign("max_connections", static_cast<std::int64_t>(cfg.max_connections));
+  if (cfg.password_file) {
+    root.insert_or_assign("password_file", cfg.password_file->string());
+  }
+  if (cfg.acl_file) {
+    root.insert_or_assign("acl_file", cfg.acl_file->string());
+  }
 
   toml::array listeners;
   for (const auto& l : cfg.listeners) {

@@ -29,6 +29,10 @@ struct config {
   durability_mode durability = durability_mode::process;
   bool db_recover = false;          // move a corrupt database aside and start empty
   std::size_t max_connections = 0;  // 0: no limit
+  // Mosquitto-format password file and ACL file; without them every client the listener admits
+  // may do everything (see docs/security.md).
+  std::optional<std::filesystem::path> password_file;
+  std::optional<std::filesystem::path> acl_file;
   core::broker_limits limits;
 };
 
@@ -40,6 +44,8 @@ struct overrides {
   std::optional<std::string> durability;
   std::optional<bool> db_recover;
   std::optional<std::size_t> max_connections;
+  std::optional<std::string> password_file;
+  std::optional<std::string> acl_file;
   // These apply to every listener (the TLS ones to every mqtts:// and wss:// listener).
   std::optional<bool> allow_anonymous;
   std::optional<std::string> cert_file;

@@ -17,7 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "broker/core/access_control.hpp"
+#include "broker/auth/file_access_control.hpp"
+#include "broker/auth/passwd_command.hpp"
 #include "broker/core/broker.hpp"
 #include "broker/net/connection_set.hpp"
 #include "broker/net/listener.hpp"
@@ -106,6 +107,7 @@ class broker_daemon {
         store_(
             make_store(config_, log_,
                        [this](std::function<void()> done) { asio::post(io_, std::move(done)); })),
+        access_(auth::file_access_control_options{config_.password_file, config_.acl_file, log_}),
         broker_(config_.limits, *store_, access_, log_, core::clock_type::now()),
         connections_(io_, log_),
         environment_{io_, broker_, connections_, access_, log_},
@@ -219,6 +221,11 @@ class broker_daemon {
     config_.limits = next.limits;
     connections_.set_max_connections(next.max_connections);
     config_.max_connections = next.max_connections;
+    // A broken password or ACL file keeps the rules in force; reload() has logged why.
+    access_.reload();
+    if (next.password_file != config_.password_file || next.acl_file != config_.acl_file) {
+      warn_restart("key=password_file,acl_file change=modified");
+    }
 
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
       auto& current = config_.listeners[i];
@@ -263,7 +270,7 @@ class broker_daemon {
   // Declared before everything that posts to it or holds its handlers, so it is destroyed last.
   asio::io_context io_{1};
   std::unique_ptr<core::store> store_;
-  core::allow_all access_;
+  auth::file_access_control access_;
   core::broker broker_;
   net::connection_set connections_;
   net::listener_environment environment_;
@@ -277,6 +284,9 @@ class broker_daemon {
 }  // namespace
 
 int run(int argc, const char* const argv[]) {
+  if (argc > 1 && std::string_view(argv[1]) == "passwd") {
+    return auth::run_passwd(argc - 1, const_cast<char**>(argv + 1));
+  }
   auto parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   if (parsed.exit_code) {
     return *parsed.exit_code;
