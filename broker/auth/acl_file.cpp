@@ -38,7 +38,9 @@ bool unsafe_in_pattern(std::string_view name) {
 
 }  // namespace
 
-acl_rules acl_rules::parse(std::string_view text) { return parse_from(text, {}); }
+acl_rules acl_rules::parse(std::string_view text) {
+  return parse_from(text, {});
+}
 
 acl_rules acl_rules::load(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,8 +1,9 @@
 #pragma once
 // Access control lists in Mosquitto's acl_file syntax:
-//   topic [read|write|readwrite|deny] FILTER      rules for anonymous clients (before any user line)
-//   user NAME                                    the topic lines after it apply to NAME
-//   pattern [read|write|readwrite|deny] FILTER   for every client; %c is the client id, %u the username
+//   topic [read|write|readwrite|deny] FILTER      rules for anonymous clients (before any user
+//   line) user NAME                                    the topic lines after it apply to NAME
+//   pattern [read|write|readwrite|deny] FILTER   for every client; %c is the client id, %u the
+//   username
 // A client may do what some matching rule grants and no matching deny rule forbids.
 //
 // Details that matter for safety (docs/security.md has examples):

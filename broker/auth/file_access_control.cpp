@@ -82,8 +82,8 @@ std::vector<std::string> file_access_control::reload() {
           fmt::format("event=password_file_reloaded file=\"{}\" users={}",
                       options_.password_file->string(), passwords_->users().size()));
     } catch (const std::exception& e) {
-      problems.push_back(fmt::format("password file not reloaded, previous users kept: {}",
-                                     e.what()));
+      problems.push_back(
+          fmt::format("password file not reloaded, previous users kept: {}", e.what()));
     }
   }
   if (options_.acl_file) {

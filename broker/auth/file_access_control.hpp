@@ -53,8 +53,7 @@ class file_access_control final : public core::access_control {
   void log(core::log_level level, const std::string& line) const;
   std::optional<protocol::reason_code> refuse(protocol::reason_code code,
                                               const core::connection_info& connection,
-                                              std::string_view client_id,
-                                              std::string_view username,
+                                              std::string_view client_id, std::string_view username,
                                               std::string_view why) const;
   void warn_if_readable_by_others(const std::filesystem::path& path) const;
 

@@ -68,7 +68,9 @@ void write_all(int fd, std::string_view bytes, const std::filesystem::path& temp
 
 }  // namespace
 
-password_file password_file::parse(std::string_view text) { return parse_from(text, {}); }
+password_file password_file::parse(std::string_view text) {
+  return parse_from(text, {});
+}
 
 password_file password_file::load(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -129,7 +131,9 @@ bool password_file::verify(std::string_view user, std::string_view password) con
   return it->second.verify(password);
 }
 
-bool password_file::contains(std::string_view user) const { return entries_.contains(user); }
+bool password_file::contains(std::string_view user) const {
+  return entries_.contains(user);
+}
 
 std::vector<std::string> password_file::users() const {
   std::vector<std::string> names;

@@ -71,14 +71,14 @@ password_hash password_hash::parse(std::string_view field) {
   if (id == "7") {
     h.kind = algorithm::pbkdf2_sha512;
     const std::string_view count = next_part(field);
-    const auto [end, error] = std::from_chars(count.data(), count.data() + count.size(),
-                                              h.iterations);
+    const auto [end, error] =
+        std::from_chars(count.data(), count.data() + count.size(), h.iterations);
     if (error != std::errc{} || end != count.data() + count.size() || h.iterations == 0) {
       throw std::invalid_argument("the iteration count of the $7$ hash is not a positive number");
     }
     if (h.iterations > max_iterations) {
-      throw std::invalid_argument(fmt::format(
-          "the iteration count {} is above the limit of {}", h.iterations, max_iterations));
+      throw std::invalid_argument(fmt::format("the iteration count {} is above the limit of {}",
+                                              h.iterations, max_iterations));
     }
   } else if (id == "6") {
     h.kind = algorithm::sha512;

@@ -293,8 +293,7 @@ void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
                std::vector<listener_entry>& listeners) {
   reader.check_keys(
       root, "",
-      {"data_dir", "log_level", "max_connections", "password_file", "acl_file", "listener",
-       "persistence", "limits"});
+      {"data_dir", "log_level", "max_connections", "auth", "listener", "persistence", "limits"});
   std::string data_dir = cfg.data_dir.string();
   reader.string(root, "data_dir", "data_dir", data_dir);
   cfg.data_dir = data_dir;
@@ -303,10 +302,13 @@ void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
   }
   reader.integer(root, "max_connections", "max_connections", cfg.max_connections, 0,
                  no_upper_bound);
-  for (auto [key, target] : {std::pair{"password_file", &cfg.password_file},
-                             std::pair{"acl_file", &cfg.acl_file}}) {
-    if (const auto* path = reader.string(root, key, key)) {
-      *target = path->get();
+  if (const auto* auth = reader.table(root, "auth")) {
+    reader.check_keys(*auth, "auth", {"password_file", "acl_file"});
+    if (const auto* path = reader.string(*auth, "password_file", "auth.password_file")) {
+      cfg.password_file = path->get();
+    }
+    if (const auto* path = reader.string(*auth, "acl_file", "auth.acl_file")) {
+      cfg.acl_file = path->get();
     }
   }
 
@@ -423,12 +425,22 @@ void validate_listener(const listener_entry& entry) {
   }
 }
 
+// MQTT for sensors and, where the WebSocket module is built in, MQTT over WebSocket and the
+// HTTP bridge for browsers; both on this machine only until configured otherwise.
+#ifdef TELEMQ_HAVE_BRIDGE_WS
+constexpr const char* default_listener_urls[] = {"mqtt://127.0.0.1:1883", "ws://127.0.0.1:8080"};
+#else
+constexpr const char* default_listener_urls[] = {"mqtt://127.0.0.1:1883"};
+#endif
+
 config finish(config cfg, std::vector<listener_entry> listeners, const overrides& cli) {
   apply_overrides(cli, cfg, listeners);
   if (listeners.empty()) {
-    listeners.push_back({net::parse_listener_url("mqtt://127.0.0.1:1883"), "default listener"});
-    if (cli.allow_anonymous) {
-      listeners.back().config.allow_anonymous = *cli.allow_anonymous;
+    for (const auto* url : default_listener_urls) {
+      listeners.push_back({net::parse_listener_url(url), "default listener"});
+      if (cli.allow_anonymous) {
+        listeners.back().config.allow_anonymous = *cli.allow_anonymous;
+      }
     }
   }
   for (std::size_t i = 0; i < listeners.size(); ++i) {
@@ -487,11 +499,15 @@ std::string to_toml(const config& cfg) {
   root.insert_or_assign("data_dir", cfg.data_dir.string());
   root.insert_or_assign("log_level", std::string(to_string(cfg.log_level)));
   root.insert_or_assign("max_connections", static_cast<std::int64_t>(cfg.max_connections));
+  toml::table auth;
   if (cfg.password_file) {
-    root.insert_or_assign("password_file", cfg.password_file->string());
+    auth.insert_or_assign("password_file", cfg.password_file->string());
   }
   if (cfg.acl_file) {
-    root.insert_or_assign("acl_file", cfg.acl_file->string());
+    auth.insert_or_assign("acl_file", cfg.acl_file->string());
+  }
+  if (!auth.empty()) {
+    root.insert_or_assign("auth", std::move(auth));
   }
 
   toml::array listeners;

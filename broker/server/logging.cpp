@@ -3,6 +3,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <string>
+
 namespace telemq::server {
 
 namespace {
@@ -21,6 +24,22 @@ spdlog::level::level_enum to_spdlog(core::log_level level) {
       return spdlog::level::err;
   }
   return spdlog::level::info;
+}
+
+// Lines carry client-chosen text (client ids, usernames, topics); a control character in it
+// must not start a forged log line.
+std::string escape_controls(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (const char ch : line) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02X}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -44,9 +63,15 @@ void set_level(spdlog::logger& logger, core::log_level level) {
 core::log_sink make_log_sink(std::shared_ptr<spdlog::logger> logger) {
   return [logger = std::move(logger)](core::log_level level, std::string_view line) {
     const auto spdlog_level = to_spdlog(level);
-    if (logger->should_log(spdlog_level)) {
-      logger->log(spdlog_level, spdlog::string_view_t(line.data(), line.size()));
+    if (!logger->should_log(spdlog_level)) {
+      return;
     }
+    const bool clean = std::none_of(line.begin(), line.end(), [](char ch) {
+      return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F;
+    });
+    const std::string escaped = clean ? std::string() : escape_controls(line);
+    const std::string_view text = clean ? line : std::string_view(escaped);
+    logger->log(spdlog_level, spdlog::string_view_t(text.data(), text.size()));
   };
 }
 

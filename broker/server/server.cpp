@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
+#include <sys/resource.h>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -224,7 +225,7 @@ class broker_daemon {
     // A broken password or ACL file keeps the rules in force; reload() has logged why.
     access_.reload();
     if (next.password_file != config_.password_file || next.acl_file != config_.acl_file) {
-      warn_restart("key=password_file,acl_file change=modified");
+      warn_restart("key=auth.password_file,auth.acl_file change=modified");
     }
 
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
@@ -283,6 +284,16 @@ class broker_daemon {
 
 }  // namespace
 
+// Every connection is a file descriptor: take all the process may have (the hard limit), so the
+// default soft limit of 1024 does not cap the number of clients.
+void raise_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int run(int argc, const char* const argv[]) {
   if (argc > 1 && std::string_view(argv[1]) == "passwd") {
     return auth::run_passwd(argc - 1, const_cast<char**>(argv + 1));
@@ -307,6 +318,7 @@ int run(int argc, const char* const argv[]) {
     }
     // A write to a socket the peer has closed must be an error, not the end of the process.
     std::signal(SIGPIPE, SIG_IGN);
+    raise_file_limit();
     std::error_code ec;
     std::filesystem::create_directories(cfg.data_dir, ec);
     if (ec) {

@@ -1,10 +1,9 @@
-#include "broker/auth/acl_file.hpp"
-
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
 #include "auth_test_support.hpp"
+#include "broker/auth/acl_file.hpp"
 
 namespace telemq::auth {
 namespace {
@@ -200,7 +199,8 @@ TEST(AclRules, PercentOutsidePatternsIsLiteral) {
 }
 
 TEST(AclRules, RepeatedUserSectionsAccumulate) {
-  const auto acl = acl_rules::parse("user alice\ntopic a\nuser bob\ntopic b\nuser alice\ntopic c\n");
+  const auto acl =
+      acl_rules::parse("user alice\ntopic a\nuser bob\ntopic b\nuser alice\ntopic c\n");
   EXPECT_TRUE(acl.allowed(alice, "a", access::read));
   EXPECT_TRUE(acl.allowed(alice, "c", access::read));
   EXPECT_FALSE(acl.allowed(alice, "b", access::read));
@@ -226,7 +226,8 @@ TEST(AclRules, ErrorsNameTheLine) {
   EXPECT_EQ(error_of("\n\ntopic\n"), "line 3: 'topic' needs a topic filter");
   EXPECT_EQ(error_of("topic reed a/b\n"),
             "line 1: 'reed' is not an access type (read, write, readwrite or deny)");
-  EXPECT_TRUE(error_of("topic read a/#/b\n").starts_with("line 1: invalid topic filter")) << error_of("topic read a/#/b\n");
+  EXPECT_TRUE(error_of("topic read a/#/b\n").starts_with("line 1: invalid topic filter"))
+      << error_of("topic read a/#/b\n");
   EXPECT_TRUE(error_of("topic read a+\n").starts_with("line 1: invalid topic filter"));
   EXPECT_EQ(error_of("pattern read dev-%c/x\n"),
             "line 1: 'dev-%c': %c and %u must be a whole topic level, as in devices/%c/#");

@@ -29,8 +29,7 @@ namespace telemq::auth::testing {
 class temp_dir {
  public:
   temp_dir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "telemq-auth-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "telemq-auth-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("mkdtemp failed");
     }
@@ -149,7 +148,8 @@ inline std::optional<int> connack_code(std::uint16_t port, const std::string& us
   std::vector<std::uint8_t> packet = {0x10, static_cast<std::uint8_t>(body.size())};
   packet.insert(packet.end(), body.begin(), body.end());
   std::optional<int> code;
-  if (::send(fd, packet.data(), packet.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(packet.size())) {
+  if (::send(fd, packet.data(), packet.size(), MSG_NOSIGNAL) ==
+      static_cast<ssize_t>(packet.size())) {
     std::uint8_t reply[4] = {};
     std::size_t got = 0;
     pollfd p{fd, POLLIN, 0};

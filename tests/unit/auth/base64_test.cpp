@@ -5,7 +5,9 @@
 namespace telemq::auth {
 namespace {
 
-std::vector<std::uint8_t> bytes(std::string_view text) { return {text.begin(), text.end()}; }
+std::vector<std::uint8_t> bytes(std::string_view text) {
+  return {text.begin(), text.end()};
+}
 
 TEST(Base64, EncodesTheRfc4648Vectors) {
   EXPECT_EQ(base64_encode(bytes("")), "");

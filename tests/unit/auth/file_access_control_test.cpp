@@ -20,7 +20,9 @@ core::connection_info listener(bool allow_anonymous, std::string certificate_use
 }
 
 const std::optional<std::string> none;
-std::optional<std::string> some(const char* text) { return std::string(text); }
+std::optional<std::string> some(const char* text) {
+  return std::string(text);
+}
 
 class FileAccessControl : public ::testing::Test {
  protected:
@@ -119,9 +121,9 @@ TEST_F(FileAccessControl, ACertificateIdentityCannotBeSwappedForAnotherUsername)
   auto control = make();
   EXPECT_EQ(control.authenticate(listener(false, "device-7"), "c1", some("alice"), none),
             reason_code::not_authorized);
-  EXPECT_EQ(control.authenticate(listener(true, "device-7"), "c1", some("alice"),
-                                 some("wonderland")),
-            reason_code::not_authorized);
+  EXPECT_EQ(
+      control.authenticate(listener(true, "device-7"), "c1", some("alice"), some("wonderland")),
+      reason_code::not_authorized);
 }
 
 TEST_F(FileAccessControl, WithoutAnAclFileEverythingIsAllowed) {

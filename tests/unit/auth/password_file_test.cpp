@@ -165,9 +165,8 @@ TEST(PasswordFileInterop, VerifiesFilesWrittenByMosquittoPasswd) {
       << testing::read_text(log);
   ASSERT_EQ(testing::run({mosquitto_passwd, "-b", path.string(), "bob", "hunter2"}, log), 0);
   // The pre-2.0 format, which old files still hold.
-  ASSERT_EQ(testing::run({mosquitto_passwd, "-H", "sha512", "-b", path.string(), "carol", "c"},
-                         log),
-            0);
+  ASSERT_EQ(
+      testing::run({mosquitto_passwd, "-H", "sha512", "-b", path.string(), "carol", "c"}, log), 0);
   const auto file = password_file::load(path);
   EXPECT_EQ(file.users(), (std::vector<std::string>{"alice", "bob", "carol"}));
   EXPECT_TRUE(file.verify("alice", "s3cret:x"));
@@ -196,7 +195,8 @@ TEST(PasswordFileInterop, MosquittoPasswdEditsFilesWeWrote) {
 
 TEST(PasswordFileInterop, MosquittoAcceptsFilesWeWrote) {
   if (!testing::executable(testing::mosquitto_broker::program)) {
-    GTEST_SKIP() << testing::mosquitto_broker::program << " is not installed (apt install mosquitto)";
+    GTEST_SKIP() << testing::mosquitto_broker::program
+                 << " is not installed (apt install mosquitto)";
   }
   temp_dir dir;
   const auto path = dir / "pw";

@@ -65,16 +65,20 @@ TEST(PasswordHash, RefusesMalformedFields) {
       "$1$abc$def",
       "$7$",
       "$7$101$",
-      "$7$0$JfDzaj+1Ni/VMPs6$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg"
+      "$7$0$JfDzaj+1Ni/"
+      "VMPs6$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg"
       "5ZAJb/QWUiQgiA==",
-      "$7$x$JfDzaj+1Ni/VMPs6$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg"
+      "$7$x$JfDzaj+1Ni/"
+      "VMPs6$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg"
       "5ZAJb/QWUiQgiA==",
-      "$7$101$$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg5ZAJb/QWUiQgiA==",
+      "$7$101$$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg5ZAJb/"
+      "QWUiQgiA==",
       "$7$101$JfDzaj+1Ni/VMPs6$",
       "$7$101$JfDzaj+1Ni/VMPs6$c2hvcnQ=",  // 5 bytes, not 64
       "$7$101$!!!!$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCSg5ZAJb/"
       "QWUiQgiA==",
-      "$7$101$JfDzaj+1Ni/VMPs6$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCS"
+      "$7$101$JfDzaj+1Ni/"
+      "VMPs6$E22TvBLHvG+Culp+3mmXzZshM4ALI7B7k4zLcSL419CQ01oDNj+2tBQKavOJwhetzWw6XCS"
       "g5ZAJb/QWUiQgiA==$extra",
       "$6$onlysalt",
   };

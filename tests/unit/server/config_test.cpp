@@ -23,8 +23,10 @@ std::string error_of(std::string_view toml, const overrides& cli = {}) {
 
 TEST(Config, DefaultsListenOnLoopbackOnly) {
   const auto cfg = load_config(std::nullopt, {});
-  ASSERT_EQ(cfg.listeners.size(), 1u);
+  ASSERT_EQ(cfg.listeners.size(), 2u);
   EXPECT_EQ(cfg.listeners[0].url, "mqtt://127.0.0.1:1883");
+  EXPECT_EQ(cfg.listeners[1].url, "ws://127.0.0.1:8080");
+  EXPECT_TRUE(cfg.listeners[1].allow_anonymous);
   EXPECT_EQ(cfg.listeners[0].host, "127.0.0.1");
   EXPECT_EQ(cfg.listeners[0].port, 1883);
   EXPECT_TRUE(cfg.listeners[0].allow_anonymous);
