@@ -28,11 +28,10 @@ std::string base64_encode(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]))
-                                    << 16 |
-                                static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
-                                    << 8 |
-                                static_cast<unsigned char>(bytes[i + 2]);
+    const std::uint32_t group =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+        static_cast<unsigned char>(bytes[i + 2]);
     out += alphabet[group >> 18 & 0x3F];
     out += alphabet[group >> 12 & 0x3F];
     out += alphabet[group >> 6 & 0x3F];

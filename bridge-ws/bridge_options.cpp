@@ -98,6 +98,11 @@ bridge_options parse_bridge_options(std::string_view url_path) {
       out.sse_chunk = parse_count(name, value);
     } else if (name == "poll_max_events") {
       out.poll_max_events = parse_count(name, value);
+    } else if (name == "frame_per_packet") {
+      if (value != "0" && value != "1" && value != "true" && value != "false") {
+        throw bad_option(name, "expected 0, 1, true or false, got '" + value + "'");
+      }
+      out.frame_per_packet = value == "1" || value == "true";
     } else if (name == "replay_size") {
       out.replay.max_events = parse_count(name, value);
     } else if (name == "replay_age") {
@@ -107,7 +112,8 @@ bridge_options parse_bridge_options(std::string_view url_path) {
     } else {
       throw bad_option(name,
                        "unknown (use origins, heartbeat, poll_timeout, sse_max_duration, "
-                       "sse_chunk, poll_max_events, replay_size, replay_age or replay_bytes)");
+                       "sse_chunk, poll_max_events, frame_per_packet, replay_size, replay_age "
+                       "or replay_bytes)");
     }
   }
   return out;

@@ -30,6 +30,10 @@ struct bridge_options {
   // The size of each piece of an event stream written at once.
   std::size_t sse_chunk = 64 * 1024;
   std::size_t poll_max_events = 1000;
+  // One WebSocket message per MQTT packet instead of one per write. The batched form is what
+  // MQTT allows [MQTT-6.0.0-2] and costs fewer system calls, but some clients (Paho C 1.3's
+  // WebSocket code among them) lose packets that share a frame.
+  bool frame_per_packet = false;
   replay_limits replay;
 
   bool operator==(const bridge_options&) const = default;

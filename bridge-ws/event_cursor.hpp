@@ -21,8 +21,7 @@ class event_cursor {
   // which returns false to stop before that event (it stays unseen). Stops at the end of the
   // ring, or where the consumer fell behind.
   template <typename Take>
-  void scan(const replay_ring& ring, const event_filter& filter, core::timestamp now,
-            Take&& take) {
+  void scan(const replay_ring& ring, const event_filter& filter, core::timestamp now, Take&& take) {
     while (last_seen_ < ring.last_id()) {
       const replay_event* event = ring.find(last_seen_ + 1);
       if (event == nullptr || (filter.accepts(*event->msg, now) && !take(*event))) {

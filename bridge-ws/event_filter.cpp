@@ -26,8 +26,7 @@ std::vector<core::message_ptr> event_filter::retained(const core::broker& broker
   std::vector<core::message_ptr> out;
   for (const auto& filter : filters_) {
     broker.retained_messages(filter, [&](const core::message_ptr& msg) {
-      if (!msg->expired(now) &&
-          access_.get().allowed(identity_, msg->topic, core::access::read)) {
+      if (!msg->expired(now) && access_.get().allowed(identity_, msg->topic, core::access::read)) {
         out.push_back(msg);
       }
     });

@@ -14,7 +14,9 @@ void event_hub::on_message(core::message_ptr msg, core::timestamp now) {
   }
 }
 
-void event_hub::add(event_sink& sink) { sinks_.push_back(&sink); }
+void event_hub::add(event_sink& sink) {
+  sinks_.push_back(&sink);
+}
 
 void event_hub::remove(event_sink& sink) {
   const auto it = std::find(sinks_.begin(), sinks_.end(), &sink);

@@ -22,8 +22,7 @@ std::string encode_event_json(const core::message& msg, std::optional<std::uint6
   event["retain"] = msg.retain;
   if (received) {
     event["timestamp"] =
-        std::chrono::duration_cast<std::chrono::milliseconds>(received->time_since_epoch())
-            .count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(received->time_since_epoch()).count();
   }
   if (msg.props && msg.props->content_type) {
     event["content_type"] = *msg.props->content_type;

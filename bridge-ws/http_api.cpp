@@ -58,8 +58,8 @@ http_api::http_api(core::broker& broker, core::access_control& access, event_hub
                    bridge_options options)
     : broker_(broker), access_(access), hub_(hub), options_(std::move(options)) {}
 
-http_outcome http_api::handle(const http_request& request,
-                              const core::connection_info& connection, core::timestamp now) {
+http_outcome http_api::handle(const http_request& request, const core::connection_info& connection,
+                              core::timestamp now) {
   const auto target = split_target(request.target);
   if (request.websocket_upgrade) {
     if (target.path != options_.mqtt_path) {
@@ -69,8 +69,9 @@ http_outcome http_api::handle(const http_request& request,
     return upgrade(request);
   }
   if (target.path == options_.mqtt_path && options_.mqtt_path != "/") {
-    auto response = json_error(426, "MQTT over WebSocket is served here: connect with a "
-                                    "WebSocket client and the subprotocol 'mqtt'");
+    auto response = json_error(426,
+                               "MQTT over WebSocket is served here: connect with a "
+                               "WebSocket client and the subprotocol 'mqtt'");
     response.headers.emplace_back("Upgrade", "websocket");
     return response;
   }
@@ -127,9 +128,9 @@ http_outcome http_api::handle(const http_request& request,
       response.headers.emplace_back("Cache-Control", "no-cache");
       return response;
     }
-    return json_error(404, "nothing at " + std::string(target.path) +
-                               " (the API: /events, /poll, /publish, /stats; MQTT: " +
-                               options_.mqtt_path + ")");
+    return json_error(
+        404, "nothing at " + std::string(target.path) +
+                 " (the API: /events, /poll, /publish, /stats; MQTT: " + options_.mqtt_path + ")");
   }();
   add_headers(outcome, cors);
   return outcome;
@@ -143,8 +144,10 @@ http_outcome http_api::upgrade(const http_request& request) const {
   }
   auto subprotocol = choose_subprotocol(request.websocket_protocols);
   if (!subprotocol) {
-    return json_error(400, "this endpoint speaks MQTT: offer the WebSocket subprotocol 'mqtt' "
-                           "(offered: " + request.websocket_protocols + ")");
+    return json_error(400,
+                      "this endpoint speaks MQTT: offer the WebSocket subprotocol 'mqtt' "
+                      "(offered: " +
+                          request.websocket_protocols + ")");
   }
   return upgrade_plan{std::move(*subprotocol)};
 }
@@ -181,8 +184,8 @@ http_api::filter_or_refusal http_api::read_filter(const std::vector<query_parame
     return json_error(400, "give at least one topic filter, e.g. ?topic=sensors/%23 (%23 is #)");
   }
   if (filters.size() > max_filters_per_request) {
-    return json_error(400, "at most " + std::to_string(max_filters_per_request) +
-                               " topic filters per request");
+    return json_error(
+        400, "at most " + std::to_string(max_filters_per_request) + " topic filters per request");
   }
   std::sort(filters.begin(), filters.end());
   filters.erase(std::unique(filters.begin(), filters.end()), filters.end());
@@ -191,8 +194,8 @@ http_api::filter_or_refusal http_api::read_filter(const std::vector<query_parame
       return json_error(400, "topic filter '" + filter + "': " + error->message);
     }
     if (protocol::parse_shared_filter(filter)) {
-      return json_error(400, "topic filter '" + filter +
-                                 "': shared subscriptions are not available over HTTP");
+      return json_error(
+          400, "topic filter '" + filter + "': shared subscriptions are not available over HTTP");
     }
     if (!access_.allowed(identity, filter, core::access::read)) {
       return json_error(403, "not authorized to read '" + filter + "'");
@@ -292,8 +295,8 @@ http_response http_api::stats(core::timestamp now) const {
   const auto& s = broker_.stats();
   const auto& ring = hub_.ring();
   const nlohmann::json body = {
-      {"time", std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
-                   .count()},
+      {"time",
+       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()},
       {"connections", s.connections_current},
       {"connections_total", s.connections_total},
       {"sessions", s.sessions_total},

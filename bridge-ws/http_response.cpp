@@ -74,8 +74,7 @@ http_response json_response(std::string body, unsigned status) {
 
 http_response json_error(unsigned status, std::string_view message) {
   const nlohmann::json body = {{"error", message}};
-  return json_response(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       status);
+  return json_response(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status);
 }
 
 }  // namespace telemq::bridge_ws

@@ -77,10 +77,9 @@ class http_session final : public net::connection_base,
   void start() {
     if constexpr (tls) {
       arm(state_->env.broker.limits().connect_timeout);
-      stream_.async_handshake(Stream::server,
-                              [self = shared_this()](const boost::system::error_code& ec) {
-                                self->on_handshake(ec);
-                              });
+      stream_.async_handshake(
+          Stream::server,
+          [self = shared_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
     } else {
       read_request();
     }
@@ -91,9 +90,10 @@ class http_session final : public net::connection_base,
  private:
   enum class phase { handshake, reading, responding, streaming, polling, closing };
 
-  using timer = boost::asio::basic_waitable_timer<
-      std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
-      boost::asio::io_context::executor_type>;
+  using timer =
+      boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                        boost::asio::wait_traits<std::chrono::steady_clock>,
+                                        boost::asio::io_context::executor_type>;
 
   std::shared_ptr<http_session> shared_this() {
     return std::static_pointer_cast<http_session>(shared_from_this());
@@ -110,8 +110,8 @@ class http_session final : public net::connection_base,
     }
     if (ec || (identity_as_username_ && info_.certificate_username.empty())) {
       state_->log(core::log_level::debug,
-                  "event=start_failed remote=" + info_.remote_address + " listener=" +
-                      info_.listener + " error=\"" +
+                  "event=start_failed remote=" + info_.remote_address +
+                      " listener=" + info_.listener + " error=\"" +
                       (ec ? ec.message() : std::string("no client certificate name")) + "\"");
       finish();
       return;
@@ -125,11 +125,9 @@ class http_session final : public net::connection_base,
     parser_->header_limit(max_request_header_bytes);
     parser_->body_limit(state_->env.broker.limits().max_packet_size);
     arm(request_timeout);
-    boost::beast::http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_this()](const boost::system::error_code& ec, std::size_t) {
-          self->on_request(ec);
-        });
+    boost::beast::http::async_read(stream_, buffer_, *parser_,
+                                   [self = shared_this()](const boost::system::error_code& ec,
+                                                          std::size_t) { self->on_request(ec); });
   }
 
   void on_request(const boost::system::error_code& ec) {
@@ -171,9 +169,9 @@ class http_session final : public net::connection_base,
     keep_alive_ = message.keep_alive();
 
     auto outcome = state_->api.handle(request, info_, core::clock_type::now());
-    state_->log(core::log_level::debug,
-                "event=http_request method=" + request.method + " target=\"" + request.target +
-                    "\" remote=" + info_.remote_address);
+    state_->log(core::log_level::debug, "event=http_request method=" + request.method +
+                                            " target=\"" + request.target +
+                                            "\" remote=" + info_.remote_address);
     std::visit([this](auto& plan) { carry_out(plan); }, outcome);
   }
 
@@ -185,7 +183,7 @@ class http_session final : public net::connection_base,
     const auto& limits = state_->env.broker.limits();
     auto connection = std::make_shared<net::stream_connection<ws_stream<Stream>>>(
         ws_stream<Stream>(std::move(stream_), parser_->release(), std::move(plan.subprotocol),
-                          limits.max_packet_size),
+                          limits.max_packet_size, state_->api.options().frame_per_packet),
         connections());
     connection->start(state_->env.broker, info_, limits.connect_timeout);
   }
@@ -253,8 +251,8 @@ class http_session final : public net::connection_base,
     }
     const auto now = core::clock_type::now();
     if (phase_ == phase::streaming && !ending_) {
-      const auto status = sse_->fill(state_->hub->ring(), output_,
-                                     state_->api.options().sse_chunk, now);
+      const auto status =
+          sse_->fill(state_->hub->ring(), output_, state_->api.options().sse_chunk, now);
       if (status == sse_stream::fill_status::fell_behind) {
         drop_reason_ = "fell_behind";
         drop();
@@ -370,9 +368,8 @@ class http_session final : public net::connection_base,
     phase_ = phase::closing;
     arm(net::close_linger);
     if constexpr (tls) {
-      stream_.async_shutdown([self = shared_this()](const boost::system::error_code&) {
-        self->finish();
-      });
+      stream_.async_shutdown(
+          [self = shared_this()](const boost::system::error_code&) { self->finish(); });
     } else {
       boost::system::error_code ignored;
       stream_.shutdown(net::tcp_socket::shutdown_send, ignored);
@@ -383,22 +380,21 @@ class http_session final : public net::connection_base,
   void drain() {
     // What arrives now is thrown away, so the thread's shared read buffer will do.
     const auto scratch = net::shared_read_buffer();
-    stream_.async_read_some(boost::asio::buffer(scratch.data(), scratch.size()),
-                            [self = shared_this()](const boost::system::error_code& ec,
-                                                   std::size_t) {
-                              if (ec) {
-                                self->finish();
-                              } else if (!self->finished_) {
-                                self->drain();
-                              }
-                            });
+    stream_.async_read_some(
+        boost::asio::buffer(scratch.data(), scratch.size()),
+        [self = shared_this()](const boost::system::error_code& ec, std::size_t) {
+          if (ec) {
+            self->finish();
+          } else if (!self->finished_) {
+            self->drain();
+          }
+        });
   }
 
   void drop() {
-    state_->log(core::log_level::info, "event=event_stream_dropped reason=" +
-                                           std::string(drop_reason_) +
-                                           " remote=" + info_.remote_address +
-                                           " listener=" + info_.listener);
+    state_->log(core::log_level::info,
+                "event=event_stream_dropped reason=" + std::string(drop_reason_) +
+                    " remote=" + info_.remote_address + " listener=" + info_.listener);
     finish();
   }
 

@@ -21,14 +21,14 @@ std::shared_ptr<listener_state> make_listener_state(const net::listener_config& 
 
 void add_ws_listeners(net::listener_registry& registry) {
   auto hubs = std::make_shared<hub_source>();
-  registry.add("ws", [hubs](const net::listener_config& config,
-                            net::listener_environment& environment) {
-    return make_ws_listener(config, environment, *hubs);
-  });
-  registry.add("wss", [hubs](const net::listener_config& config,
-                             net::listener_environment& environment) {
-    return make_wss_listener(config, environment, *hubs);
-  });
+  registry.add("ws",
+               [hubs](const net::listener_config& config, net::listener_environment& environment) {
+                 return make_ws_listener(config, environment, *hubs);
+               });
+  registry.add("wss",
+               [hubs](const net::listener_config& config, net::listener_environment& environment) {
+                 return make_wss_listener(config, environment, *hubs);
+               });
 }
 
 }  // namespace telemq::bridge_ws

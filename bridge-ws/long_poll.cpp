@@ -49,7 +49,9 @@ std::optional<std::string> long_poll::answer(replay_ring& ring, const core::brok
   return body(events, cursor_.last_seen(), false);
 }
 
-std::string long_poll::timeout_answer() const { return body({}, cursor_.last_seen(), false); }
+std::string long_poll::timeout_answer() const {
+  return body({}, cursor_.last_seen(), false);
+}
 
 std::string long_poll::snapshot(const replay_ring& ring, const core::broker& broker, bool reset,
                                 core::timestamp now) const {

@@ -60,8 +60,8 @@ std::optional<std::vector<query_parameter>> parse_query(std::string_view query) 
     }
     const auto eq = piece.find('=');
     auto name = percent_decode(piece.substr(0, eq));
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
-                                                             : piece.substr(eq + 1));
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1));
     if (!name || !value) {
       return std::nullopt;
     }

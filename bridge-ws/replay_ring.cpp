@@ -19,7 +19,9 @@ void replay_ring::push(core::message_ptr msg, core::timestamp now) {
   enforce(now);
 }
 
-void replay_ring::prune(core::timestamp now) { enforce(now); }
+void replay_ring::prune(core::timestamp now) {
+  enforce(now);
+}
 
 void replay_ring::enforce(core::timestamp now) {
   // The newest event always stays, whatever its size, so that last_id() is held when any is.

@@ -12,8 +12,7 @@ namespace telemq::bridge_ws {
 // Line breaks in data (\n, \r\n or \r) become separate data: lines, which the browser joins
 // with \n again.
 void append_sse_event(std::string& out, std::string_view data,
-                      std::optional<std::uint64_t> id = std::nullopt,
-                      std::string_view type = {});
+                      std::optional<std::uint64_t> id = std::nullopt, std::string_view type = {});
 
 // A comment line: ignored by EventSource, but it keeps proxies from timing out an idle stream.
 void append_sse_comment(std::string& out, std::string_view text);

@@ -18,8 +18,7 @@ std::uint64_t opening_position(replay_ring& ring, std::optional<std::uint64_t> l
 
 sse_stream::sse_stream(event_filter filter, replay_ring& ring, const core::broker& broker,
                        std::optional<std::uint64_t> last_event_id, core::timestamp now)
-    : filter_(std::move(filter)),
-      cursor_(opening_position(ring, last_event_id, now)) {
+    : filter_(std::move(filter)), cursor_(opening_position(ring, last_event_id, now)) {
   append_sse_retry(preamble_, sse_retry_delay);
   if (last_event_id && cursor_.last_seen() == *last_event_id) {
     return;  // a resumed stream: it has the state and continues where it broke off
@@ -42,7 +41,8 @@ sse_stream::fill_status sse_stream::fill(replay_ring& ring, std::string& out, st
     if (out.size() >= limit) {
       return fill_status::more;
     }
-    append_sse_event(out, encode_event_json(*retained_[next_retained_], std::nullopt, std::nullopt));
+    append_sse_event(out,
+                     encode_event_json(*retained_[next_retained_], std::nullopt, std::nullopt));
   }
   if (live_marker_pending_) {
     live_marker_pending_ = false;

@@ -8,7 +8,8 @@
 // frame may hold several packets [MQTT-6.0.0-2]. A text frame is refused with close code 1002
 // [MQTT-6.0.0-1]; Beast itself refuses malformed frames (1002) and messages above the maximum
 // packet size (1009), and answers pings. Each write is one binary message, so one wake-up's
-// packets leave in one frame.
+// packets leave in one frame; with frame_per_packet each packet is a message of its own, for
+// clients that wrongly expect packets and frames to line up.
 //
 // Beast is heavy: include this header only from bridge-ws .cpp files.
 #include <boost/asio/buffer.hpp>
@@ -23,6 +24,7 @@
 #include <string>
 #include <utility>
 
+#include "bridge-ws/packet_boundaries.hpp"
 #include "broker/core/link.hpp"
 #include "broker/net/stream_connection.hpp"
 
@@ -37,8 +39,8 @@ class ws_stream {
   static constexpr std::size_t read_buffer_size = 16 * 1024;
 
   ws_stream(NextLayer next, upgrade_request upgrade, std::string subprotocol,
-            std::size_t max_message)
-      : ws_(std::move(next)), upgrade_(std::move(upgrade)) {
+            std::size_t max_message, bool frame_per_packet)
+      : ws_(std::move(next)), upgrade_(std::move(upgrade)), frame_per_packet_(frame_per_packet) {
     namespace websocket = boost::beast::websocket;
     // stream_connection bounds the handshake and the close itself; the MQTT keep-alive watches
     // idle connections. Beast's close handshake gets the same linger.
@@ -61,12 +63,12 @@ class ws_stream {
 
   template <typename Handler>
   void async_start(core::connection_info info, Handler&& handler) {
-    ws_.async_accept(upgrade_, [this, info = std::move(info),
-                                handler = std::forward<Handler>(handler)](
-                                   const boost::system::error_code& ec) mutable {
-      upgrade_ = {};
-      handler(ec, std::move(info));
-    });
+    ws_.async_accept(upgrade_,
+                     [this, info = std::move(info), handler = std::forward<Handler>(handler)](
+                         const boost::system::error_code& ec) mutable {
+                       upgrade_ = {};
+                       handler(ec, std::move(info));
+                     });
   }
 
   template <typename Handler>
@@ -74,23 +76,29 @@ class ws_stream {
     if (!read_buffer_) {
       read_buffer_ = std::make_unique<std::uint8_t[]>(read_buffer_size);
     }
-    ws_.async_read_some(
-        boost::asio::buffer(read_buffer_.get(), read_buffer_size),
-        [this, handler = std::forward<Handler>(handler)](const boost::system::error_code& ec,
-                                                         std::size_t n) mutable {
-          if (!ec && ws_.got_text()) {
-            refuse_text(std::move(handler));
-            return;
-          }
-          handler(ec, std::span<const std::uint8_t>(read_buffer_.get(), n));
-        });
+    ws_.async_read_some(boost::asio::buffer(read_buffer_.get(), read_buffer_size),
+                        [this, handler = std::forward<Handler>(handler)](
+                            const boost::system::error_code& ec, std::size_t n) mutable {
+                          if (!ec && ws_.got_text()) {
+                            refuse_text(std::move(handler));
+                            return;
+                          }
+                          handler(ec, std::span<const std::uint8_t>(read_buffer_.get(), n));
+                        });
   }
 
   template <typename Handler>
   void async_write(std::span<const std::uint8_t> bytes, Handler&& handler) {
-    ws_.async_write(boost::asio::buffer(bytes.data(), bytes.size()),
-                    [handler = std::forward<Handler>(handler)](
-                        const boost::system::error_code& ec, std::size_t) mutable { handler(ec); });
+    const std::size_t size = frame_per_packet_ ? first_packet_size(bytes) : bytes.size();
+    ws_.async_write(boost::asio::buffer(bytes.data(), size),
+                    [this, rest = bytes.subspan(size), handler = std::forward<Handler>(handler)](
+                        const boost::system::error_code& ec, std::size_t) mutable {
+                      if (ec || rest.empty()) {
+                        handler(ec);
+                      } else {
+                        async_write(rest, std::move(handler));
+                      }
+                    });
   }
 
   // A close frame with 1000; the pending read then sees the peer's close frame and ends.
@@ -110,18 +118,18 @@ class ws_stream {
   template <typename Handler>
   void refuse_text(Handler handler) {
     namespace websocket = boost::beast::websocket;
-    ws_.async_close(
-        websocket::close_reason(websocket::close_code::protocol_error,
-                                "MQTT is carried in binary frames only"),
-        [handler = std::move(handler)](const boost::system::error_code&) mutable {
-          handler(make_error_code(websocket::error::bad_data_frame),
-                  std::span<const std::uint8_t>());
-        });
+    ws_.async_close(websocket::close_reason(websocket::close_code::protocol_error,
+                                            "MQTT is carried in binary frames only"),
+                    [handler = std::move(handler)](const boost::system::error_code&) mutable {
+                      handler(make_error_code(websocket::error::bad_data_frame),
+                              std::span<const std::uint8_t>());
+                    });
   }
 
   boost::beast::websocket::stream<NextLayer> ws_;
   upgrade_request upgrade_;  // answered by async_start
   std::unique_ptr<std::uint8_t[]> read_buffer_;
+  bool frame_per_packet_;
 };
 
 }  // namespace telemq::bridge_ws

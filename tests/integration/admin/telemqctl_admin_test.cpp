@@ -41,8 +41,9 @@ TEST_F(TelemqctlAdmin, TheTokenIsCreatedOwnerOnlyAndRequired) {
   EXPECT_EQ(none.code(), 3);
   EXPECT_NE(none.err.find("no admin token"), std::string::npos) << none.err;
 
-  for (const std::string headers :
-       {"", "Authorization: Bearer nope\r\n", "Authorization: Basic " + daemon.token() + "\r\n"}) {
+  const std::vector<std::string> refused = {
+      "", "Authorization: Bearer nope\r\n", "Authorization: Basic " + daemon.token() + "\r\n"};
+  for (const auto& headers : refused) {
     for (const std::string target : {"/api/v1/status", "/metrics", "/nothing"}) {
       const auto response = http_get(daemon.admin_port(), target, headers);
       EXPECT_TRUE(response.starts_with("HTTP/1.1 401 ")) << target << ":\n" << response;

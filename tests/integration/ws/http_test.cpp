@@ -188,19 +188,21 @@ class HttpAuth : public HttpEvents {
  protected:
   void SetUp() override {
     if (!binary_supports("--password-file")) {
-      GTEST_SKIP() << "this telemq has no --password-file option yet (password files are being "
-                      "added to the server); nothing to authenticate against";
+      GTEST_SKIP() << "this telemq has no --password-file option: nothing to authenticate against";
     }
-    password_file_ = make_temp_dir("telemq-it-ws-passwd") / "passwd";
+    const auto directory = make_temp_dir("telemq-it-ws-passwd");
+    password_file_ = directory / "passwd";
+    acl_file_ = directory / "acl";
     std::ofstream(password_file_).close();
+    std::ofstream(acl_file_) << "user alice\ntopic read public/#\ntopic write public/#\n";
     const auto command = "mosquitto_passwd -b " + password_file_.string() + " alice secret";
     ASSERT_EQ(std::system(command.c_str()), 0);
     HttpEvents::SetUp();
   }
   std::vector<std::string> broker_args() const override {
     auto args = ws_broker_test::broker_args();
-    args.insert(args.end(),
-                {"--password-file", password_file_.string(), "--allow-anonymous", "false"});
+    args.insert(args.end(), {"--password-file", password_file_.string(), "--acl-file",
+                             acl_file_.string(), "--allow-anonymous", "false"});
     return args;
   }
 
@@ -221,6 +223,7 @@ class HttpAuth : public HttpEvents {
   }
 
   std::filesystem::path password_file_;
+  std::filesystem::path acl_file_;
 };
 
 TEST_F(HttpAuth, MissingOrWrongCredentialsAre401AndGoodOnesWork) {
@@ -233,6 +236,21 @@ TEST_F(HttpAuth, MissingOrWrongCredentialsAre401AndGoodOnesWork) {
   const auto good =
       http_call(ws_port(), "GET", "/stats", {}, {"Authorization: Basic YWxpY2U6c2VjcmV0"});
   EXPECT_EQ(good.status, 200);
+}
+
+TEST_F(HttpAuth, FiltersAndTopicsOutsideTheUsersAclAre403) {
+  const std::string alice = "Authorization: Basic YWxpY2U6c2VjcmV0";
+  const auto denied = http_call(ws_port(), "GET", "/events?topic=secret/%23", {}, {alice});
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_TRUE(contains(denied.body, "'secret/#'")) << denied.body;
+  sse_client allowed(ws_port(), "topic=public/%23", {alice});
+  EXPECT_EQ(allowed.status(), 200);
+  const auto write_denied = http_call(ws_port(), "POST", "/publish?topic=secret/x", "1", {alice});
+  EXPECT_EQ(write_denied.status, 403);
+  const auto written = http_call(ws_port(), "POST", "/publish?topic=public/x", "1", {alice});
+  EXPECT_EQ(written.status, 200);
+  ASSERT_TRUE(allowed.wait_for_events(2));
+  EXPECT_TRUE(contains(allowed.events()[1].data, "\"topic\":\"public/x\""));
 }
 
 }  // namespace

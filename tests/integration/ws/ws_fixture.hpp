@@ -55,8 +55,7 @@ class tcp_connection {
   // Reads until the peer closes; false when it did not within the timeout.
   bool read_to_end(std::chrono::milliseconds timeout = 15s);
   std::string& buffer() { return buffer_; }
-  bool peer_closed() const { return peer_closed_; }
-  // Stops reading: the socket's receive buffer fills and the peer's writes stall.
+  // A small receive buffer makes a client that stops reading stall the peer's writes sooner.
   void set_receive_buffer(int bytes);
 
  private:

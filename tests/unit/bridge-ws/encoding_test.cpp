@@ -70,8 +70,7 @@ TEST(QueryString, RefusesMalformedEscapes) {
 TEST(BasicAuth, ParsesUserAndPasswordWithColons) {
   // "user:pa:ss"
   EXPECT_EQ(parse_basic_auth("Basic dXNlcjpwYTpzcw=="), (basic_credentials{"user", "pa:ss"}));
-  EXPECT_EQ(parse_basic_auth("  basic   dXNlcjpwYTpzcw==  "),
-            (basic_credentials{"user", "pa:ss"}));
+  EXPECT_EQ(parse_basic_auth("  basic   dXNlcjpwYTpzcw==  "), (basic_credentials{"user", "pa:ss"}));
   // ":" — empty user and password are the server's business, not the parser's.
   EXPECT_EQ(parse_basic_auth("Basic Og=="), (basic_credentials{"", ""}));
 }

@@ -1,10 +1,11 @@
 // The HTTP API's decisions, request by request: routes, validation, authentication and
 // authorization, publishing, CORS and the WebSocket handshake policy.
+#include "bridge-ws/http_api.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "bridge-ws/http_api.hpp"
 #include "bridge_harness.hpp"
 
 namespace telemq::bridge_ws {
@@ -258,8 +259,7 @@ TEST_F(WebSocketHandshake, AnswersWithTheMqttSubprotocolTheClientOffered) {
                              .websocket_protocols = "chat, mqttv3.1, mqtt"});
   ASSERT_TRUE(std::holds_alternative<upgrade_plan>(outcome));
   EXPECT_EQ(std::get<upgrade_plan>(outcome).subprotocol, "mqttv3.1");
-  const auto none =
-      call({.method = "GET", .target = "/mqtt", .websocket_upgrade = true});
+  const auto none = call({.method = "GET", .target = "/mqtt", .websocket_upgrade = true});
   EXPECT_EQ(std::get<upgrade_plan>(none).subprotocol, "");
 }
 

@@ -4,6 +4,7 @@
 #include "bridge-ws/bridge_options.hpp"
 #include "bridge-ws/console_assets.hpp"
 #include "bridge-ws/http_response.hpp"
+#include "bridge-ws/packet_boundaries.hpp"
 
 namespace telemq::bridge_ws {
 namespace {
@@ -23,8 +24,8 @@ TEST(BridgeOptions, DefaultsWithoutPathOrQuery) {
 TEST(BridgeOptions, PathAndEveryOption) {
   const auto o = parse_bridge_options(
       "/ws?origins=https://a.example,https://b.example&heartbeat=5&poll_timeout=10s"
-      "&sse_max_duration=500ms&sse_chunk=1024&poll_max_events=10&replay_size=50"
-      "&replay_age=2m&replay_bytes=4096");
+      "&sse_max_duration=500ms&sse_chunk=1024&poll_max_events=10&frame_per_packet=1"
+      "&replay_size=50&replay_age=2m&replay_bytes=4096");
   EXPECT_EQ(o.mqtt_path, "/ws");
   EXPECT_EQ(o.origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
   EXPECT_EQ(o.heartbeat, 5s);
@@ -32,6 +33,7 @@ TEST(BridgeOptions, PathAndEveryOption) {
   EXPECT_EQ(o.sse_max_duration, 500ms);
   EXPECT_EQ(o.sse_chunk, 1024u);
   EXPECT_EQ(o.poll_max_events, 10u);
+  EXPECT_TRUE(o.frame_per_packet);
   EXPECT_EQ(o.replay, (replay_limits{50, 120s, 4096}));
 }
 
@@ -49,6 +51,7 @@ TEST(BridgeOptions, RefusalsNameTheOption) {
   EXPECT_NE(message("/mqtt?heartbeat=500ms").find("whole seconds"), std::string::npos);
   EXPECT_NE(message("/mqtt?sse_max_duration=1d").find("unknown unit"), std::string::npos);
   EXPECT_NE(message("/mqtt?heartbeat=%x").find("malformed"), std::string::npos);
+  EXPECT_NE(message("/mqtt?frame_per_packet=yes").find("'frame_per_packet'"), std::string::npos);
 }
 
 TEST(Durations, UnitsAndBareSeconds) {
@@ -87,6 +90,23 @@ TEST(ConsoleAssets, IndexAndScriptsAreEmbeddedWithTheirTypes) {
   EXPECT_EQ(script->content_type, "text/javascript; charset=utf-8");
   EXPECT_FALSE(find_console_asset("/../CMakeLists.txt"));
   EXPECT_FALSE(find_console_asset("index.html"));
+}
+
+TEST(PacketBoundaries, FirstPacketEndsAfterItsRemainingLength) {
+  const std::vector<std::uint8_t> two{0x90, 0x03, 0x00, 0x01,
+                                      0x00, 0xd0, 0x00};  // SUBACK, PINGRESP
+  EXPECT_EQ(first_packet_size(two), 5u);
+  EXPECT_EQ(first_packet_size(std::span(two).subspan(5)), 2u);
+  std::vector<std::uint8_t> big{0x30, 0x80, 0x01};  // Remaining Length 128 in two bytes
+  big.resize(3 + 128 + 2, 0);
+  EXPECT_EQ(first_packet_size(big), 131u);
+}
+
+TEST(PacketBoundaries, IncompleteOrMalformedHeaderMeansTheWholeBuffer) {
+  const std::vector<std::uint8_t> truncated{0x30, 0x05, 0x00};
+  EXPECT_EQ(first_packet_size(truncated), 3u);
+  const std::vector<std::uint8_t> endless{0x30, 0xff, 0xff, 0xff, 0xff, 0x01};
+  EXPECT_EQ(first_packet_size(endless), 6u);
 }
 
 }  // namespace

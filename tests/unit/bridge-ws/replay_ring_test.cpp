@@ -1,8 +1,9 @@
 // The replay ring: ids, its three bounds, and telling a resumable position from a gap.
+#include "bridge-ws/replay_ring.hpp"
+
 #include <gtest/gtest.h>
 
 #include "bridge-ws/event_json.hpp"
-#include "bridge-ws/replay_ring.hpp"
 #include "bridge_harness.hpp"
 
 namespace telemq::bridge_ws {

@@ -1,9 +1,10 @@
 // What an event stream and a long poll send: retained first, then live; resuming after an id
 // without gap or duplicate; reset when the gap is older than the ring; pieces of bounded size.
+#include "bridge-ws/sse_stream.hpp"
+
 #include <gtest/gtest.h>
 
 #include "bridge-ws/long_poll.hpp"
-#include "bridge-ws/sse_stream.hpp"
 #include "bridge_harness.hpp"
 
 namespace telemq::bridge_ws {
@@ -79,7 +80,8 @@ TEST(SseStream, NewStreamGetsRetainedWithoutIdsThenLiveMarkerThenLiveEvents) {
   EXPECT_NE(events[0].find("\"retain\":true"), std::string::npos);
   EXPECT_EQ(topic_of(events[1]), "sensors/b");
   EXPECT_EQ(events[2], "live:1002|{\"id\":1002}");  // three retained publishes: 1000..1002
-  EXPECT_TRUE(events[3].starts_with("1003|{\"id\":1003,\"topic\":\"sensors/a\",\"payload\":\"live\""))
+  EXPECT_TRUE(
+      events[3].starts_with("1003|{\"id\":1003,\"topic\":\"sensors/a\",\"payload\":\"live\""))
       << events[3];
 }
 
@@ -163,8 +165,7 @@ TEST(SseStream, SlowStreamFallsBehindWhenItsNextEventLeavesTheRing) {
   EXPECT_FALSE(stream.fell_behind(h.hub->ring()));
   h.publish("t", "4");  // the first one it has not received is gone
   EXPECT_TRUE(stream.fell_behind(h.hub->ring()));
-  EXPECT_EQ(stream.fill(h.hub->ring(), out, 1 << 20, h.now),
-            sse_stream::fill_status::fell_behind);
+  EXPECT_EQ(stream.fill(h.hub->ring(), out, 1 << 20, h.now), sse_stream::fill_status::fell_behind);
 }
 
 TEST(SseStream, SkipsTopicsTheUserMayNotRead) {
@@ -215,8 +216,7 @@ TEST(LongPoll, AnswerHoldsAtMostMaxEventsAndResumesAfterThem) {
   ASSERT_TRUE(answer);
   EXPECT_NE(answer->find("\"last_id\":1001"), std::string::npos) << *answer;
   long_poll second(filter_for(h, {"t"}), h.hub->ring(), 1001, 2, h.now);
-  EXPECT_NE(second.answer(h.hub->ring(), h.engine, h.now)->find("\"id\":1002"),
-            std::string::npos);
+  EXPECT_NE(second.answer(h.hub->ring(), h.engine, h.now)->find("\"id\":1002"), std::string::npos);
 }
 
 TEST(LongPoll, AfterAnIdTheRingNoLongerCoversAnswersWithResetAndRetained) {
