@@ -30,6 +30,7 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   std::string ca_file;
   std::string password_file;
   std::string acl_file;
+  std::string admin_listen;
 
   auto* config_option =
       app.add_option("--config", config_file, "TOML configuration file")->type_name("FILE");
@@ -68,6 +69,10 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   auto* acl_file_option =
       app.add_option("--acl-file", acl_file, "Access control list in Mosquitto's acl_file syntax")
           ->type_name("FILE");
+  auto* admin_listen_option =
+      app.add_option("--admin-listen", admin_listen,
+                     "Admin API address (default http://127.0.0.1:8081), or off")
+          ->type_name("ADDR");
   auto* anonymous_option =
       app.add_option("--allow-anonymous", allow_anonymous,
                      "true or false, for every listener (default: true on loopback addresses "
@@ -129,6 +134,9 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   }
   if (given(acl_file_option)) {
     set.acl_file = acl_file;
+  }
+  if (given(admin_listen_option)) {
+    set.admin_listen = admin_listen;
   }
   if (given(anonymous_option)) {
     set.allow_anonymous = allow_anonymous;

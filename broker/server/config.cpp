@@ -291,9 +291,9 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
 
 void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
                std::vector<listener_entry>& listeners) {
-  reader.check_keys(
-      root, "",
-      {"data_dir", "log_level", "max_connections", "auth", "listener", "persistence", "limits"});
+  reader.check_keys(root, "",
+                    {"data_dir", "log_level", "max_connections", "auth", "listener", "persistence",
+                     "limits", "admin"});
   std::string data_dir = cfg.data_dir.string();
   reader.string(root, "data_dir", "data_dir", data_dir);
   cfg.data_dir = data_dir;
@@ -333,6 +333,25 @@ void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
 
   if (const auto* limits = reader.table(root, "limits")) {
     read_limits(reader, *limits, cfg.limits);
+  }
+
+  if (const auto* section = reader.table(root, "admin")) {
+    reader.check_keys(*section, "admin",
+                      {"enabled", "listen", "metrics_without_token", "sys_interval", "top_topics"});
+    reader.boolean(*section, "enabled", "admin.enabled", cfg.admin.enabled);
+    if (const auto* value = reader.string(*section, "listen", "admin.listen")) {
+      try {
+        cfg.admin.listen = admin::parse_admin_address(value->get());
+      } catch (const std::invalid_argument& e) {
+        reader.fail(value->source(), "admin.listen", e.what());
+      }
+    }
+    reader.boolean(*section, "metrics_without_token", "admin.metrics_without_token",
+                   cfg.admin.metrics_without_token);
+    auto interval = static_cast<std::int64_t>(cfg.admin.sys_interval.count());
+    reader.integer(*section, "sys_interval", "admin.sys_interval", interval, 0, 86400);
+    cfg.admin.sys_interval = std::chrono::seconds(interval);
+    reader.integer(*section, "top_topics", "admin.top_topics", cfg.admin.top_topics, 0, 1'000'000);
   }
 }
 
@@ -379,6 +398,16 @@ void apply_overrides(const overrides& cli, config& cfg, std::vector<listener_ent
   }
   if (cli.acl_file) {
     cfg.acl_file = *cli.acl_file;
+  }
+  if (cli.admin_listen) {
+    cfg.admin.enabled = *cli.admin_listen != "off";
+    if (cfg.admin.enabled) {
+      try {
+        cfg.admin.listen = admin::parse_admin_address(*cli.admin_listen);
+      } catch (const std::invalid_argument& e) {
+        throw config_error(fmt::format("--admin-listen: {}", e.what()));
+      }
+    }
   }
   for (auto& entry : listeners) {
     auto& l = entry.config;
@@ -537,6 +566,15 @@ std::string to_toml(const config& cfg) {
   limits_writer writer{limits};
   visit_limits(cfg.limits, writer);
   root.insert_or_assign("limits", std::move(limits));
+
+  toml::table admin_table;
+  admin_table.insert_or_assign("enabled", cfg.admin.enabled);
+  admin_table.insert_or_assign("listen", admin::to_string(cfg.admin.listen));
+  admin_table.insert_or_assign("metrics_without_token", cfg.admin.metrics_without_token);
+  admin_table.insert_or_assign("sys_interval",
+                               static_cast<std::int64_t>(cfg.admin.sys_interval.count()));
+  admin_table.insert_or_assign("top_topics", static_cast<std::int64_t>(cfg.admin.top_topics));
+  root.insert_or_assign("admin", std::move(admin_table));
 
   std::ostringstream out;
   out << root << '\n';

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/admin/admin_options.hpp"
 #include "broker/core/limits.hpp"
 #include "broker/core/log.hpp"
 #include "broker/net/listener_config.hpp"
@@ -34,6 +35,7 @@ struct config {
   std::optional<std::filesystem::path> password_file;
   std::optional<std::filesystem::path> acl_file;
   core::broker_limits limits;
+  admin::admin_options admin;  // [admin]: the admin API, /metrics and $SYS
 };
 
 // What the command line sets; an empty optional was not given. Each maps to a TOML key.
@@ -46,6 +48,7 @@ struct overrides {
   std::optional<std::size_t> max_connections;
   std::optional<std::string> password_file;
   std::optional<std::string> acl_file;
+  std::optional<std::string> admin_listen;  // an address, or "off"
   // These apply to every listener (the TLS ones to every mqtts:// and wss:// listener).
   std::optional<bool> allow_anonymous;
   std::optional<std::string> cert_file;

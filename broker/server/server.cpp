@@ -1,6 +1,10 @@
 #include "broker/server/server.hpp"
 
 #include <fmt/core.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -9,7 +13,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
-#include <sys/resource.h>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -18,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/admin/admin_service.hpp"
 #include "broker/auth/file_access_control.hpp"
 #include "broker/auth/passwd_command.hpp"
 #include "broker/core/broker.hpp"
@@ -29,6 +36,7 @@
 #include "broker/server/logging.hpp"
 #include "broker/server/store_factory.hpp"
 #include "broker/server/version.hpp"
+#include "persistence/sqlite_store.hpp"
 
 #ifdef TELEMQ_HAVE_BRIDGE_WS
 #include "bridge-ws/listeners.hpp"
@@ -97,6 +105,30 @@ bool same_address(const net::listener_config& a, const net::listener_config& b) 
   return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
 }
 
+// Tells systemd (Type=notify) how the daemon is doing: "READY=1" once it serves, "RELOADING=1",
+// "STOPPING=1". A datagram to $NOTIFY_SOCKET, as sd_notify(3) sends it; nothing when the variable
+// is unset (not started by systemd).
+void notify_systemd(std::string_view state) {
+  const char* path = std::getenv("NOTIFY_SOCKET");
+  if (path == nullptr || (path[0] != '/' && path[0] != '@')) {
+    return;
+  }
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::size_t length = std::min(std::strlen(path), sizeof address.sun_path - 1);
+  std::memcpy(address.sun_path, path, length);
+  if (address.sun_path[0] == '@') {
+    address.sun_path[0] = '\0';  // an abstract socket
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return;
+  }
+  ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address),
+           static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length));
+  ::close(fd);
+}
+
 class broker_daemon {
  public:
   broker_daemon(config cfg, command_line options, const net::listener_registry& registry,
@@ -120,6 +152,22 @@ class broker_daemon {
     for (const auto& l : config_.listeners) {
       listeners_.push_back((*registry.find(l.scheme))(l, environment_));
     }
+    // Binds the admin listener (a busy port fails the start too) and reads or creates
+    // DATA_DIR/admin.token.
+    admin_ = std::make_unique<admin::admin_service>(
+        config_.admin, admin::admin_environment{
+                           .io = io_,
+                           .broker = broker_,
+                           .access = &access_,
+                           .password_file = config_.password_file,
+                           .acl_file = config_.acl_file,
+                           .data_dir = config_.data_dir,
+                           .store = dynamic_cast<const persistence::sqlite_store*>(store_.get()),
+                           .version = std::string(version()),
+                           .durability = std::string(to_string(config_.durability)),
+                           .reload = [this] { return reload(); },
+                           .log = log_,
+                       });
   }
 
   int run() {
@@ -135,8 +183,10 @@ class broker_daemon {
                         config_.listeners[i].url, address, config_.listeners[i].allow_anonymous));
       }
     }
+    admin_->start();
     wait_for_signal();
     schedule_tick();
+    notify_systemd("READY=1");
     io_.run();
     log(core::log_level::info, "event=stopped");
     return 0;
@@ -155,7 +205,9 @@ class broker_daemon {
         return;
       }
       if (!stopping_) {
+        notify_systemd("RELOADING=1");
         reload();
+        notify_systemd("READY=1");
       }
       wait_for_signal();
     });
@@ -183,11 +235,13 @@ class broker_daemon {
       return;
     }
     stopping_ = true;
+    notify_systemd("STOPPING=1");
     log(core::log_level::info, fmt::format("event=stopping signal={} connections={}",
                                            signal_name(signal), connections_.size()));
     for (const auto& l : listeners_) {
       l->stop();
     }
+    admin_->stop();
     tick_timer_.cancel();
     broker_.shutdown(core::clock_type::now());
     stop_timer_.expires_after(shutdown_grace);
@@ -205,8 +259,10 @@ class broker_daemon {
     });
   }
 
-  // SIGHUP: re-reads the configuration and applies what can change while running.
-  void reload() {
+  // SIGHUP and POST /api/v1/reload: re-reads the configuration and applies what can change
+  // while running. Returns what could not be applied (for the admin API's answer).
+  std::vector<std::string> reload() {
+    std::vector<std::string> problems;
     config next;
     try {
       next = load_config(options_.config_file, options_.set);
@@ -214,7 +270,8 @@ class broker_daemon {
       log(core::log_level::error,
           fmt::format("event=reload_failed error={} action=\"kept the running configuration\"",
                       log_quoted(e.what())));
-      return;
+      problems.emplace_back(e.what());
+      return problems;
     }
     set_level(*logger_, next.log_level);
     config_.log_level = next.log_level;
@@ -223,7 +280,9 @@ class broker_daemon {
     connections_.set_max_connections(next.max_connections);
     config_.max_connections = next.max_connections;
     // A broken password or ACL file keeps the rules in force; reload() has logged why.
-    access_.reload();
+    for (auto& problem : access_.reload()) {
+      problems.push_back(std::move(problem));
+    }
     if (next.password_file != config_.password_file || next.acl_file != config_.acl_file) {
       warn_restart("key=auth.password_file,auth.acl_file change=modified");
     }
@@ -242,6 +301,7 @@ class broker_daemon {
       } catch (const std::exception& e) {
         log(core::log_level::error, fmt::format("event=reload_failed listener={} error={}",
                                                 current.url, log_quoted(e.what())));
+        problems.push_back(fmt::format("listener {}: {}", current.url, e.what()));
       }
     }
     for (const auto& l : next.listeners) {
@@ -253,8 +313,12 @@ class broker_daemon {
     if (next.data_dir != config_.data_dir || next.durability != config_.durability) {
       warn_restart("key=data_dir,durability change=modified");
     }
+    if (next.admin != config_.admin) {
+      warn_restart("key=admin change=modified");
+    }
     log(core::log_level::info, fmt::format("event=reloaded log_level={} listeners={}",
                                            to_string(config_.log_level), listeners_.size()));
+    return problems;
   }
 
   void warn_restart(const std::string& what) {
@@ -276,6 +340,7 @@ class broker_daemon {
   net::connection_set connections_;
   net::listener_environment environment_;
   std::vector<std::unique_ptr<net::listener>> listeners_;  // one per config_.listeners entry
+  std::unique_ptr<admin::admin_service> admin_;
   asio::signal_set signals_;
   timer tick_timer_;
   timer stop_timer_;

@@ -44,7 +44,7 @@ export async function startBroker(name, wsOptions = '') {
   const wsUrl = `ws://127.0.0.1:${wsPort}/mqtt` + (wsOptions ? '?' + wsOptions : '');
   const child = spawn(process.env.TELEMQ_BINARY, [
     '--listen', `mqtt://127.0.0.1:${mqttPort}`, '--listen', wsUrl,
-    '--data-dir', join(work, 'data'), '--durability', 'memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--data-dir', join(work, 'data'), '--durability', 'memory', '--admin-listen', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = false;

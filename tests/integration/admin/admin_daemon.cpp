@@ -34,7 +34,7 @@ std::string telemq_binary() {
 #endif
 }
 
-// The port after `before` on the first line holding `marker`.
+// The port of the HOST:PORT after `before` on the first line holding `marker`.
 std::optional<std::uint16_t> port_after(const std::string& log, std::string_view marker,
                                         std::string_view before) {
   const auto line = log.find(marker);
@@ -42,11 +42,12 @@ std::optional<std::uint16_t> port_after(const std::string& log, std::string_view
     return std::nullopt;
   }
   const auto at = log.find(before, line);
-  const auto end = log.find('\n', line);
-  if (at == std::string::npos || at > end) {
+  const auto end = log.find_first_of(" \n", at + before.size());
+  if (at == std::string::npos || at > log.find('\n', line) || end == std::string::npos) {
     return std::nullopt;
   }
-  return static_cast<std::uint16_t>(std::stoi(log.substr(at + before.size())));
+  const auto colon = log.rfind(':', end);
+  return static_cast<std::uint16_t>(std::stoi(log.substr(colon + 1, end - colon - 1)));
 }
 
 }  // namespace
@@ -72,7 +73,7 @@ std::string admin_daemon::start() {
   std::ofstream config(dir_ / "telemq.toml");
   config << "data_dir = \"" << data_dir().string() << "\"\n"
          << "log_level = \"debug\"\n\n"
-         << "[[listener]]\nurl = \"mqtt://127.0.0.1:0\"\n"
+         << "[[listener]]\nurl = \"mqtt://" << settings_.mqtt_host << ":0\"\n"
          << "allow_anonymous = " << (settings_.allow_anonymous ? "true" : "false") << "\n\n"
          << "[admin]\nlisten = \"http://127.0.0.1:0\"\nsys_interval = 1\n\n";
   if (!settings_.users.empty()) {
@@ -96,10 +97,8 @@ std::string admin_daemon::start() {
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string text = log();
-    if (const auto port = port_after(text, "event=listening url=mqtt://", " address=127.0.0.1:")) {
-      mqtt_port_ = *port;
-    }
-    if (const auto port = port_after(text, "event=admin_listening url=", "http://127.0.0.1:")) {
+    mqtt_port_ = listener_port("mqtt");
+    if (const auto port = port_after(text, "event=admin_listening", " url=")) {
       admin_port_ = *port;
       admin_url_ = "http://127.0.0.1:" + std::to_string(admin_port_);
     }
@@ -117,26 +116,31 @@ std::string admin_daemon::start() {
 }
 
 exit_status admin_daemon::stop() {
-  exit_status result;
   if (pid_ < 0) {
-    return result;
+    return last_exit_;
   }
   ::kill(pid_, SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   int status = 0;
+  bool killed = false;
   while (::waitpid(pid_, &status, WNOHANG) != pid_) {
     if (std::chrono::steady_clock::now() >= deadline) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status, 0);
-      result = decode_wait_status(status);
-      result.killed_after_timeout = true;
-      pid_ = -1;
-      return result;
+      killed = true;
+      break;
     }
     std::this_thread::sleep_for(10ms);
   }
   pid_ = -1;
-  return decode_wait_status(status);
+  last_exit_ = decode_wait_status(status);
+  last_exit_.killed_after_timeout = killed;
+  return last_exit_;
+}
+
+std::uint16_t admin_daemon::listener_port(std::string_view scheme) const {
+  const std::string marker = "event=listening url=" + std::string(scheme) + "://";
+  return port_after(log(), marker, " address=").value_or(0);
 }
 
 std::string admin_daemon::token() const {

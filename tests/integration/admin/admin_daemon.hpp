@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fixture/child_process.hpp"
@@ -15,6 +16,8 @@
 namespace telemq::integration {
 
 struct daemon_settings {
+  // The plain MQTT listener's address (a loopback one).
+  std::string mqtt_host = "127.0.0.1";
   bool allow_anonymous = true;
   // Written as the file given as [auth] password_file when not empty: user -> password.
   std::vector<std::pair<std::string, std::string>> users;
@@ -30,10 +33,13 @@ class admin_daemon {
 
   // Empty on success, else what went wrong with the log's tail.
   std::string start();
-  // SIGTERM and wait; the exit status.
+  // SIGTERM and wait; the exit status (again, once stopped).
   exit_status stop();
 
+  const std::string& mqtt_host() const { return settings_.mqtt_host; }
   std::uint16_t mqtt_port() const { return mqtt_port_; }
+  // The port of the first listener of this scheme ("mqtts"), from the start-up log; 0 if none.
+  std::uint16_t listener_port(std::string_view scheme) const;
   const std::string& admin_url() const { return admin_url_; }
   std::uint16_t admin_port() const { return admin_port_; }
   const std::filesystem::path& dir() const { return dir_; }
@@ -46,6 +52,7 @@ class admin_daemon {
   daemon_settings settings_;
   std::filesystem::path dir_;
   pid_t pid_ = -1;
+  exit_status last_exit_;
   std::uint16_t mqtt_port_ = 0;
   std::uint16_t admin_port_ = 0;
   std::string admin_url_;

@@ -20,6 +20,13 @@ class AdminTest : public ::testing::Test {
     ASSERT_TRUE(error.empty()) << error;
   }
 
+  // The admin module runs inside the broker: a sanitizer report or an unclean stop fails the
+  // test that caused it.
+  void TearDown() override {
+    const auto status = daemon.stop();
+    EXPECT_TRUE(status.clean()) << status.describe() << "\n" << daemon.log();
+  }
+
   // telemqctl with the broker's admin URL and data folder (so the token file).
   ctl_result ctl(std::vector<std::string> args) {
     std::vector<std::string> all = {"--url", daemon.admin_url(), "--data-dir",
@@ -38,11 +45,11 @@ class AdminTest : public ::testing::Test {
     return parsed;
   }
 
-  // MQTT options of pub and sub for this broker.
+  // "pub ..." or "sub ..." with the options that point it at this broker.
   std::vector<std::string> mqtt(std::vector<std::string> args) const {
-    std::vector<std::string> all = {"-h", "127.0.0.1", "-p", std::to_string(daemon.mqtt_port())};
-    all.insert(all.end(), args.begin(), args.end());
-    return all;
+    args.insert(args.begin() + 1,
+                {"-h", daemon.mqtt_host(), "-p", std::to_string(daemon.mqtt_port())});
+    return args;
   }
 
   // Polls until check() holds (up to 10 s).
@@ -59,9 +66,9 @@ class AdminTest : public ::testing::Test {
 
   // Starts `telemqctl sub ARGS` in the background; its output goes to NAME.out / NAME.err.
   void start_sub(child_process& process, const std::string& name, std::vector<std::string> args) {
-    std::vector<std::string> argv = {telemqctl_binary(), "sub"};
-    const auto options = mqtt(std::move(args));
-    argv.insert(argv.end(), options.begin(), options.end());
+    args.insert(args.begin(), "sub");
+    std::vector<std::string> argv = mqtt(std::move(args));
+    argv.insert(argv.begin(), telemqctl_binary());
     const auto error =
         process.spawn(argv, daemon.dir() / (name + ".out"), daemon.dir() / (name + ".err"));
     ASSERT_TRUE(error.empty()) << error;

@@ -170,7 +170,9 @@ bool telemq_daemon::start(const daemon_options& options, std::string& why) {
                                 "--data-dir",
                                 (dir_ / "data").string(),
                                 "--durability",
-                                options.durability};
+                                options.durability,
+                                "--admin-listen",
+                                "off"};
   if (!options.config_toml.empty()) {
     const auto config = dir_ / "telemq.toml";
     std::ofstream(config) << options.config_toml;
