@@ -129,8 +129,8 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   s->version = version;
   s->expiry_interval = expiry;
   // A verified certificate is the identity; the CONNECT username only where there is none.
-  s->username = c.info.certificate_username.empty() ? p.username.value_or("")
-                                                    : c.info.certificate_username;
+  s->username =
+      c.info.certificate_username.empty() ? p.username.value_or("") : c.info.certificate_username;
   s->disconnected_at.reset();
   s->will_due.reset();
   s->will.reset();

@@ -202,9 +202,10 @@ void broker::impl::disconnect(connection_state& c, reason_code reason) {
   if (c.version == protocol_version::v5 && c.phase == connection_phase::connected) {
     // Decoding errors carry CONNECT-time codes too (0x84 for a second CONNECT naming another
     // version); DISCONNECT may only carry its own (MQTT 5.0 section 3.14.2.1).
-    send(c, protocol::disconnect_packet{.reason = reason == reason_code::unsupported_protocol_version
-                                                      ? reason_code::protocol_error
-                                                      : reason});
+    send(c,
+         protocol::disconnect_packet{.reason = reason == reason_code::unsupported_protocol_version
+                                                   ? reason_code::protocol_error
+                                                   : reason});
   }
   c.phase = connection_phase::closing;
   c.transport.close();

@@ -93,7 +93,9 @@ connect_return_code to_connect_return_code(reason_code code);
 std::string_view to_string(packet_type type);
 std::string_view to_string(reason_code code);
 
-constexpr bool is_error(reason_code code) { return static_cast<std::uint8_t>(code) >= 0x80; }
+constexpr bool is_error(reason_code code) {
+  return static_cast<std::uint8_t>(code) >= 0x80;
+}
 
 // The largest value a variable byte integer can carry (MQTT 5.0 section 1.5.5).
 inline constexpr std::uint32_t max_variable_byte_integer = 268'435'455;

@@ -148,9 +148,8 @@ TEST(Durability, AcknowledgedMessagesSurviveKillNine) {
   broker_process broker(work, {"--durability", "process", "--config", config.string()});
   ASSERT_EQ(broker.start(), "");
 
-  for (const auto& [id, filter, level] :
-       {std::tuple{"sub-q1", "crash/q1", qos::at_least_once},
-        std::tuple{"sub-q2", "crash/q2", qos::exactly_once}}) {
+  for (const auto& [id, filter, level] : {std::tuple{"sub-q1", "crash/q1", qos::at_least_once},
+                                          std::tuple{"sub-q2", "crash/q2", qos::exactly_once}}) {
     mqtt_wire_client sub;
     ASSERT_TRUE(sub.connect(broker.port(), session_connect(id, true), 10s).has_value());
     protocol::subscribe_packet s;

@@ -17,7 +17,9 @@ mqtt_wire_client::mqtt_wire_client(protocol::protocol_version version) : version
   decoder_.set_version(version);
 }
 
-mqtt_wire_client::~mqtt_wire_client() { close(); }
+mqtt_wire_client::~mqtt_wire_client() {
+  close();
+}
 
 void mqtt_wire_client::close() {
   if (fd_ >= 0) {
@@ -64,7 +66,9 @@ std::optional<protocol::connack_packet> mqtt_wire_client::connect(
   return std::nullopt;
 }
 
-void mqtt_wire_client::send(const protocol::packet& p) { protocol::encode(p, version_, out_); }
+void mqtt_wire_client::send(const protocol::packet& p) {
+  protocol::encode(p, version_, out_);
+}
 
 bool mqtt_wire_client::pump(std::chrono::milliseconds wait) {
   if (fd_ < 0) {

@@ -77,9 +77,9 @@ class gated_store final : public store {
 struct harness {
   explicit harness(broker_limits limits = {}, store* custom_store = nullptr)
       : storage(custom_store != nullptr ? custom_store : &memory),
-        engine(limits, *storage, access, [this](log_level, std::string_view line) {
-          log.emplace_back(line);
-        }, now) {}
+        engine(
+            limits, *storage, access,
+            [this](log_level, std::string_view line) { log.emplace_back(line); }, now) {}
 
   void advance(std::chrono::milliseconds by) {
     now += by;
@@ -147,8 +147,7 @@ class client {
   }
 
   std::uint16_t publish(const std::string& topic, const std::string& payload,
-                        qos level = qos::at_most_once, bool retain = false,
-                        properties props = {}) {
+                        qos level = qos::at_most_once, bool retain = false, properties props = {}) {
     publish_packet p{topic, payload, level, retain, false, 0, std::move(props)};
     if (level != qos::at_most_once) {
       p.packet_id = next_id();
