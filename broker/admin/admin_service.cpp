@@ -32,7 +32,7 @@ struct admin_service::impl {
   impl(admin_options opts, admin_environment env)
       : options(std::move(opts)),
         environment(std::move(env)),
-        measures(environment.broker, environment.store, options.top_topics,
+        measures(environment.broker, environment.store, environment.connections, options.top_topics,
                  telemetry::clock::now()),
         background(make_thread_runner(environment.io)),
         sys(environment.version),

@@ -31,6 +31,10 @@ namespace telemq::persistence {
 class sqlite_store;
 }
 
+namespace telemq::net {
+class connection_set;
+}
+
 namespace telemq::admin {
 
 struct admin_environment {
@@ -45,6 +49,9 @@ struct admin_environment {
   std::filesystem::path data_dir;
   // For the store's size and commit figures; null in memory mode.
   const persistence::sqlite_store* store = nullptr;
+  // Every connection of the broker thread, for the per-listener counts and refusals; may be
+  // null.
+  const net::connection_set* connections = nullptr;
   std::string version;     // "0.1.0"
   std::string durability;  // "process", "power" or "memory"
   // What SIGHUP does; returns the problems (empty when everything was applied). POST

@@ -22,6 +22,22 @@ nlohmann::json rates(const broker_loads& loads, load_window window) {
   };
 }
 
+nlohmann::json listeners(const std::vector<net::listener_counters>& counters) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : counters) {
+    nlohmann::json refused = nlohmann::json::object();
+    for (std::size_t i = 0; i < net::refusal_reason_count; ++i) {
+      const auto reason = static_cast<net::refusal_reason>(i);
+      refused[std::string(net::to_string(reason))] = l.refused_for(reason);
+    }
+    out.push_back({{"url", l.listener},
+                   {"open_connections", l.open},
+                   {"accepted", l.accepted},
+                   {"refused", std::move(refused)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 http_response admin_api::status(const call&) {
@@ -50,6 +66,7 @@ http_response admin_api::status(const call&) {
         {"publishes", s.publishes_denied_acl + s.publishes_rate_limited},
         {"subscriptions", s.subscribes_denied_acl}}},
       {"rates_1min", rates(context_.measures.loads(), load_window::one_minute)},
+      {"listeners", listeners(f.listeners)},
   };
   if (f.store) {
     const auto& st = f.store->stats;

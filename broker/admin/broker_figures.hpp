@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "broker/admin/load_average.hpp"
 #include "broker/core/stats.hpp"
+#include "broker/net/listener_limits.hpp"
 #include "persistence/sqlite_store.hpp"
 
 namespace telemq::admin {
@@ -23,6 +25,8 @@ struct broker_figures {
   std::uint64_t stored_messages = 0;
   std::uint64_t stored_message_bytes = 0;
   std::optional<store_figures> store;  // nothing in memory mode
+  // Open connections, admissions and refusals per listener, in configuration order.
+  std::vector<net::listener_counters> listeners;
 };
 
 // The counters Mosquitto reports load averages for.

@@ -42,6 +42,36 @@ void store_metrics(prometheus_writer& out, const store_figures& store) {
             seconds(s.last_commit_latency));
 }
 
+// What each listener admitted and refused right after accept, before any TLS or MQTT work.
+void listener_metrics(prometheus_writer& out,
+                      const std::vector<net::listener_counters>& listeners) {
+  if (listeners.empty()) {
+    return;
+  }
+  out.family("telemq_listener_open_connections", "gauge",
+             "Open connections per listener, TLS handshakes and HTTP sessions included (what "
+             "max_connections counts).");
+  for (const auto& l : listeners) {
+    out.sample("telemq_listener_open_connections", std::uint64_t{l.open},
+               {{"listener", l.listener}});
+  }
+  out.family("telemq_listener_connections_accepted_total", "counter",
+             "Connections a listener let through its limits.");
+  for (const auto& l : listeners) {
+    out.sample("telemq_listener_connections_accepted_total", l.accepted,
+               {{"listener", l.listener}});
+  }
+  out.family("telemq_listener_connections_refused_total", "counter",
+             "Connections closed right after accept, by listener and by the limit reached.");
+  for (const auto& l : listeners) {
+    for (std::size_t i = 0; i < net::refusal_reason_count; ++i) {
+      const auto reason = static_cast<net::refusal_reason>(i);
+      out.sample("telemq_listener_connections_refused_total", l.refused_for(reason),
+                 {{"listener", l.listener}, {"reason", net::to_string(reason)}});
+    }
+  }
+}
+
 }  // namespace
 
 std::string render_metrics(const broker_figures& figures,
@@ -57,10 +87,16 @@ std::string render_metrics(const broker_figures& figures,
             static_cast<double>(s.connections_maximum));
   out.counter("telemq_connections_total", "MQTT connections accepted (CONNECT succeeded).",
               s.connections_total);
+  // Every listener, those without clients too.
+  auto clients_by_listener = connections_by_listener;
+  for (const auto& l : figures.listeners) {
+    clients_by_listener.try_emplace(l.listener, 0);
+  }
   out.family("telemq_listener_connections", "gauge", "Connected MQTT clients per listener.");
-  for (const auto& [listener, count] : connections_by_listener) {
+  for (const auto& [listener, count] : clients_by_listener) {
     out.sample("telemq_listener_connections", count, {{"listener", listener}});
   }
+  listener_metrics(out, figures.listeners);
   out.gauge("telemq_sessions", "Sessions, online and offline.",
             static_cast<double>(s.sessions_total));
   out.gauge("telemq_subscriptions", "Subscriptions of every session.",

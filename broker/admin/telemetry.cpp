@@ -3,9 +3,11 @@
 namespace telemq::admin {
 
 telemetry::telemetry(core::broker& broker, const persistence::sqlite_store* store,
-                     std::size_t top_capacity, clock::time_point started)
+                     const net::connection_set* connections, std::size_t top_capacity,
+                     clock::time_point started)
     : broker_(broker),
       store_(store),
+      connections_(connections),
       top_capacity_(top_capacity),
       started_(started),
       last_tick_(started),
@@ -37,6 +39,9 @@ broker_figures telemetry::figures(clock::time_point now) const {
   }
   if (store_ != nullptr) {
     f.store = store_figures{store_->size_bytes(), store_->stats()};
+  }
+  if (connections_ != nullptr) {
+    f.listeners.assign(connections_->listeners().begin(), connections_->listeners().end());
   }
   return f;
 }

@@ -10,6 +10,7 @@
 #include "broker/admin/broker_figures.hpp"
 #include "broker/admin/topic_top.hpp"
 #include "broker/core/broker.hpp"
+#include "broker/net/connection_set.hpp"
 
 namespace telemq::admin {
 
@@ -17,9 +18,10 @@ class telemetry {
  public:
   using clock = std::chrono::steady_clock;
 
-  // store: the SQLite store, or null in memory mode. top_capacity: topics followed; 0 turns the
-  // per-message count off.
-  telemetry(core::broker& broker, const persistence::sqlite_store* store, std::size_t top_capacity,
+  // store: the SQLite store, or null in memory mode. connections: the listeners' counters, or
+  // null. top_capacity: topics followed; 0 turns the per-message count off.
+  telemetry(core::broker& broker, const persistence::sqlite_store* store,
+            const net::connection_set* connections, std::size_t top_capacity,
             clock::time_point started);
 
   // Counts a message for the busiest topics; the broker's own $SYS messages are left out.
@@ -37,6 +39,7 @@ class telemetry {
  private:
   core::broker& broker_;
   const persistence::sqlite_store* store_;
+  const net::connection_set* connections_;
   std::size_t top_capacity_;
   clock::time_point started_;
   clock::time_point last_tick_;

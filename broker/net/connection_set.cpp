@@ -13,11 +13,15 @@ connection_set::~connection_set() {
   // Connections that outlive the set (held by handlers the io_context has not destroyed yet)
   // must find themselves unlinked.
   to_write_.clear();
-  live_.clear();
+  live_.clear_and_dispose([](connection_base* connection) { connection->listener_ = nullptr; });
 }
 
 void connection_set::add(connection_base& connection) {
   live_.push_back(connection);
+  if (admitting_ != nullptr) {
+    connection.listener_ = admitting_;
+    ++admitting_->open;
+  }
 }
 
 void connection_set::remove(connection_base& connection) {
@@ -25,6 +29,10 @@ void connection_set::remove(connection_base& connection) {
     return;
   }
   live_.erase(live_.iterator_to(connection));
+  if (connection.listener_ != nullptr) {
+    --connection.listener_->open;
+    connection.listener_ = nullptr;
+  }
   if (live_.empty() && on_empty_) {
     std::exchange(on_empty_, nullptr)();
   }

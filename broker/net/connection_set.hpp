@@ -1,16 +1,20 @@
 #pragma once
 // Every open connection of the broker thread, whatever its transport, so that the server can
-// count them, bound their number and end them at shutdown; and the batching of writes: a core
-// callback may flush hundreds of connections (a publish fanned out), and each of them writes once
-// after the callback returns instead of once per packet.
+// count them (in all and per listener), bound their number and end them at shutdown; and the
+// batching of writes: a core callback may flush hundreds of connections (a publish fanned out),
+// and each of them writes once after the callback returns instead of once per packet.
 #include <boost/intrusive/list.hpp>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "broker/core/log.hpp"
+#include "broker/net/listener_limits.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -40,6 +44,8 @@ class connection_base : public boost::intrusive::list_base_hook<>,
 
  private:
   bool write_scheduled_ = false;
+  // The listener that accepted it, when one was admitting (connection_set::admit).
+  listener_counters* listener_ = nullptr;
 };
 
 class connection_set {
@@ -49,9 +55,28 @@ class connection_set {
   connection_set(const connection_set&) = delete;
   connection_set& operator=(const connection_set&) = delete;
 
+  // Counted against the listener that admit() runs for, if any.
   void add(connection_base& connection);
   // Safe to call for a connection that is not in the set.
   void remove(connection_base& connection);
+
+  // A listener's counters, kept as long as the set so that they outlive the listener.
+  listener_counters& add_listener(std::string url) {
+    return listeners_.emplace_back(std::move(url));
+  }
+  // Every listener's counters, in the order they were added.
+  const std::deque<listener_counters>& listeners() const { return listeners_; }
+  // Runs start_connection(); the connections it adds (constructing a transport adds it) count
+  // against listener until they leave the set.
+  template <typename F>
+  void admit(listener_counters& listener, F&& start_connection) {
+    struct reset {
+      listener_counters*& admitting;
+      ~reset() { admitting = nullptr; }
+    } guard{admitting_};
+    admitting_ = &listener;
+    std::forward<F>(start_connection)();
+  }
 
   // Calls connection.write_queued() once the running handler returns, together with every other
   // connection scheduled meanwhile.
@@ -81,6 +106,8 @@ class connection_set {
   boost::intrusive::list<connection_base> live_;
   std::vector<std::shared_ptr<connection_base>> to_write_;
   std::function<void()> on_empty_;
+  std::deque<listener_counters> listeners_;  // a deque: references stay valid as it grows
+  listener_counters* admitting_ = nullptr;
   std::size_t max_connections_ = 0;
   std::chrono::milliseconds close_linger_ = net::close_linger;
 };

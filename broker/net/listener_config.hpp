@@ -1,7 +1,8 @@
 #pragma once
 // What a listener is told by the configuration: its URL (mqtt://, mqtts://, ws://, wss://), who
-// may connect anonymously, and the TLS files of the secure schemes. No Asio here: the server's
-// configuration code and its tests include this header.
+// may connect anonymously, its connection limits, and the TLS files of the secure schemes. No Asio
+// here: the server's configuration code and its tests include this header.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +27,12 @@ struct listener_config {
   std::uint16_t port = 0;
   std::string path;  // "/mqtt" in ws://host:8080/mqtt; empty when the URL has none
   bool allow_anonymous = true;
+  // Connections open at once through this listener (TLS handshakes and HTTP sessions included),
+  // on top of the broker-wide limit; 0: none of its own.
+  std::size_t max_connections = 0;
+  // New connections per second, with a burst of a tenth of a second's worth (at least one);
+  // 0: no limit.
+  std::uint32_t max_connection_rate = 0;
   tls_settings tls;  // used by mqtts:// and wss://
 
   bool secure() const { return scheme == "mqtts" || scheme == "wss"; }

@@ -1,5 +1,7 @@
 #include "broker/net/tcp_listener.hpp"
 
+#include <fmt/core.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -58,6 +60,11 @@ struct tcp_listener::state {
   listener_config config;
   core::log_sink log;
   connection_handler on_connection;
+  listener_counters& counters;
+  connection_rate_limiter rate;
+  // Refusals not logged yet, and when the next line may be written.
+  std::uint64_t unlogged_refusals = 0;
+  std::chrono::steady_clock::time_point next_refusal_line{};
   bool stopped = false;
 
   void warn(const std::string& line) const {
@@ -84,8 +91,10 @@ struct tcp_listener::acceptor {
 tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
                            const listener_config& config, core::log_sink log,
                            connection_handler on_connection)
-    : state_(std::make_shared<state>(
-          state{connections, config, std::move(log), std::move(on_connection)})) {
+    : state_(std::make_shared<state>(state{connections, config, std::move(log),
+                                           std::move(on_connection),
+                                           connections.add_listener(config.url),
+                                           connection_rate_limiter(config.max_connection_rate)})) {
   for (const auto& endpoint : resolve(io, config)) {
     auto a = std::make_shared<acceptor>(io, state_);
     boost::system::error_code ec;
@@ -150,9 +159,17 @@ void tcp_listener::accepted(state& s, tcp_socket socket) {
   if (ec) {
     return;  // already reset by the peer
   }
+  // Counts first, so that a refused connection takes no token from the rate.
   if (s.connections.full()) {
-    s.warn("event=connection_refused reason=max_connections remote=" + format_endpoint(remote) +
-           " listener=" + s.config.url);
+    refuse(s, refusal_reason::max_connections, remote);
+    return;
+  }
+  if (s.config.max_connections != 0 && s.counters.open >= s.config.max_connections) {
+    refuse(s, refusal_reason::listener_max_connections, remote);
+    return;
+  }
+  if (!s.rate.try_acquire(std::chrono::steady_clock::now())) {
+    refuse(s, refusal_reason::max_connection_rate, remote);
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
@@ -160,9 +177,28 @@ void tcp_listener::accepted(state& s, tcp_socket socket) {
   if (ec) {
     return;
   }
-  s.on_connection(
-      std::move(socket),
-      core::connection_info{format_endpoint(remote), s.config.url, s.config.allow_anonymous, {}});
+  ++s.counters.accepted;
+  s.connections.admit(s.counters, [&] {
+    s.on_connection(
+        std::move(socket),
+        core::connection_info{format_endpoint(remote), s.config.url, s.config.allow_anonymous, {}});
+  });
+}
+
+// The socket closes as the caller drops it: no byte is read or written.
+void tcp_listener::refuse(state& s, refusal_reason reason, const tcp::endpoint& remote) {
+  ++s.counters.refused[static_cast<std::size_t>(reason)];
+  const auto now = std::chrono::steady_clock::now();
+  if (now < s.next_refusal_line) {
+    ++s.unlogged_refusals;
+    return;
+  }
+  s.warn(fmt::format(
+      "event=connection_refused reason={} listener={} remote={} open={} not_logged_since_last={}",
+      to_string(reason), s.config.url, format_endpoint(remote), s.counters.open,
+      s.unlogged_refusals));
+  s.unlogged_refusals = 0;
+  s.next_refusal_line = now + refusal_log_interval;
 }
 
 std::vector<std::string> tcp_listener::addresses() const {
@@ -186,6 +222,9 @@ std::vector<tcp::endpoint> tcp_listener::local_endpoints() const {
 }
 
 void tcp_listener::reload(const listener_config& updated) {
+  if (updated.max_connection_rate != state_->config.max_connection_rate) {
+    state_->rate = connection_rate_limiter(updated.max_connection_rate);
+  }
   state_->config = updated;
 }
 

@@ -4,6 +4,7 @@
 // decides what runs over the socket (MQTT, TLS, WebSocket), so every TCP-based transport reuses
 // this class.
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,9 +13,13 @@
 #include "broker/core/link.hpp"
 #include "broker/core/log.hpp"
 #include "broker/net/listener.hpp"
+#include "broker/net/listener_limits.hpp"
 #include "broker/net/tcp_stream.hpp"
 
 namespace telemq::net {
+
+// Refusals are a flood when they matter: one line says how many were not logged since the last.
+inline constexpr std::chrono::seconds refusal_log_interval{10};
 
 // "127.0.0.1:1883", "[::1]:1883".
 std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -25,13 +30,17 @@ class tcp_listener final : public listener {
   using connection_handler = std::function<void(tcp_socket socket, core::connection_info info)>;
 
   // Binds at once (throws std::runtime_error: "cannot listen on 127.0.0.1:1883: Address already in
-  // use"); accepting starts when the io_context runs. While connections is full(), a new socket
-  // is closed as soon as it is accepted.
+  // use"); accepting starts when the io_context runs. A new socket is closed as soon as it is
+  // accepted while connections is full(), while the listener holds config.max_connections, or
+  // when it comes faster than config.max_connection_rate; each refusal is counted in the
+  // listener's counters (connections.listeners()) and logged, at most one line per
+  // refusal_log_interval.
   tcp_listener(boost::asio::io_context& io, connection_set& connections,
                const listener_config& config, core::log_sink log, connection_handler on_connection);
   ~tcp_listener() override;
 
   std::vector<std::string> addresses() const override;
+  // Also applies new max_connections and max_connection_rate.
   void reload(const listener_config& updated) override;
   void stop() override;
 
@@ -42,6 +51,7 @@ class tcp_listener final : public listener {
   struct acceptor;
   static void accept(const std::shared_ptr<acceptor>& a);
   static void accepted(state& s, tcp_socket socket);
+  static void refuse(state& s, refusal_reason reason, const boost::asio::ip::tcp::endpoint& remote);
 
   // Shared with the pending accepts, which may complete after the listener is gone.
   std::shared_ptr<state> state_;

@@ -19,6 +19,8 @@ namespace telemq::server {
 namespace {
 
 constexpr std::int64_t no_upper_bound = std::numeric_limits<std::int64_t>::max();
+// New connections per second on one listener: far beyond what one broker thread accepts.
+constexpr std::int64_t max_connection_rate = 1'000'000;
 
 constexpr std::string_view log_level_names[] = {"trace", "debug", "info", "warn", "error"};
 constexpr std::string_view durability_names[] = {"process", "power", "memory"};
@@ -262,9 +264,10 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
   if (table == nullptr) {
     reader.fail(node.source(), "listener", "expected a table ([[listener]])");
   }
-  reader.check_keys(*table, "[listener]",
-                    {"url", "allow_anonymous", "cert_file", "key_file", "ca_file",
-                     "require_certificate", "use_identity_as_username"});
+  reader.check_keys(
+      *table, "[listener]",
+      {"url", "allow_anonymous", "max_connections", "max_connection_rate", "cert_file", "key_file",
+       "ca_file", "require_certificate", "use_identity_as_username"});
   const auto* url = reader.string(*table, "url", "listener.url");
   if (url == nullptr) {
     reader.fail(node.source(), "listener", "url is required, e.g. url = \"mqtt://0.0.0.0:1883\"");
@@ -279,6 +282,10 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
   auto& tls = entry.config.tls;
   reader.boolean(*table, "allow_anonymous", "listener.allow_anonymous",
                  entry.config.allow_anonymous);
+  reader.integer(*table, "max_connections", "listener.max_connections",
+                 entry.config.max_connections, 0, no_upper_bound);
+  reader.integer(*table, "max_connection_rate", "listener.max_connection_rate",
+                 entry.config.max_connection_rate, 0, max_connection_rate);
   reader.string(*table, "cert_file", "listener.cert_file", tls.cert_file);
   reader.string(*table, "key_file", "listener.key_file", tls.key_file);
   reader.string(*table, "ca_file", "listener.ca_file", tls.ca_file);
@@ -544,6 +551,8 @@ std::string to_toml(const config& cfg) {
     toml::table t;
     t.insert_or_assign("url", l.url);
     t.insert_or_assign("allow_anonymous", l.allow_anonymous);
+    t.insert_or_assign("max_connections", static_cast<std::int64_t>(l.max_connections));
+    t.insert_or_assign("max_connection_rate", static_cast<std::int64_t>(l.max_connection_rate));
     if (l.secure()) {
       t.insert_or_assign("cert_file", l.tls.cert_file);
       t.insert_or_assign("key_file", l.tls.key_file);

@@ -163,6 +163,7 @@ class broker_daemon {
                            .acl_file = config_.acl_file,
                            .data_dir = config_.data_dir,
                            .store = dynamic_cast<const persistence::sqlite_store*>(store_.get()),
+                           .connections = &connections_,
                            .version = std::string(version()),
                            .durability = std::string(to_string(config_.durability)),
                            .reload = [this] { return reload(); },
@@ -179,8 +180,11 @@ class broker_daemon {
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
       for (const auto& address : listeners_[i]->addresses()) {
         log(core::log_level::info,
-            fmt::format("event=listening url={} address={} allow_anonymous={}",
-                        config_.listeners[i].url, address, config_.listeners[i].allow_anonymous));
+            fmt::format("event=listening url={} address={} allow_anonymous={} max_connections={} "
+                        "max_connection_rate={}",
+                        config_.listeners[i].url, address, config_.listeners[i].allow_anonymous,
+                        config_.listeners[i].max_connections,
+                        config_.listeners[i].max_connection_rate));
       }
     }
     admin_->start();

@@ -74,7 +74,8 @@ std::string admin_daemon::start() {
   config << "data_dir = \"" << data_dir().string() << "\"\n"
          << "log_level = \"debug\"\n\n"
          << "[[listener]]\nurl = \"mqtt://" << settings_.mqtt_host << ":0\"\n"
-         << "allow_anonymous = " << (settings_.allow_anonymous ? "true" : "false") << "\n\n"
+         << "allow_anonymous = " << (settings_.allow_anonymous ? "true" : "false") << "\n"
+         << settings_.listener_toml << "\n"
          << "[admin]\nlisten = \"http://127.0.0.1:0\"\nsys_interval = 1\n\n";
   if (!settings_.users.empty()) {
     auth::password_file passwords;
@@ -140,6 +141,11 @@ exit_status admin_daemon::stop() {
 
 std::uint16_t admin_daemon::listener_port(std::string_view scheme) const {
   const std::string marker = "event=listening url=" + std::string(scheme) + "://";
+  return port_after(log(), marker, " address=").value_or(0);
+}
+
+std::uint16_t admin_daemon::listener_port_of(std::string_view url) const {
+  const std::string marker = "event=listening url=" + std::string(url) + " ";
   return port_after(log(), marker, " address=").value_or(0);
 }
 

@@ -19,6 +19,7 @@ struct daemon_settings {
   // The plain MQTT listener's address (a loopback one).
   std::string mqtt_host = "127.0.0.1";
   bool allow_anonymous = true;
+  std::string listener_toml;  // more keys of that listener's table ("max_connections = 3\n")
   // Written as the file given as [auth] password_file when not empty: user -> password.
   std::vector<std::pair<std::string, std::string>> users;
   std::string extra_toml;  // appended to the file
@@ -40,6 +41,8 @@ class admin_daemon {
   std::uint16_t mqtt_port() const { return mqtt_port_; }
   // The port of the first listener of this scheme ("mqtts"), from the start-up log; 0 if none.
   std::uint16_t listener_port(std::string_view scheme) const;
+  // The port of the listener configured with this URL ("mqtt://127.0.0.2:0"); 0 if none.
+  std::uint16_t listener_port_of(std::string_view url) const;
   const std::string& admin_url() const { return admin_url_; }
   std::uint16_t admin_port() const { return admin_port_; }
   const std::filesystem::path& dir() const { return dir_; }

@@ -25,7 +25,7 @@ class inline_runner final : public background_runner {
 
 class AdminApiTest : public ::testing::Test {
  protected:
-  AdminApiTest() : measures(h.engine, nullptr, 100, telemetry::clock::time_point{}) {
+  AdminApiTest() : measures(h.engine, nullptr, nullptr, 100, telemetry::clock::time_point{}) {
     dir = std::filesystem::temp_directory_path() /
           ("telemq-admin-api-" + std::to_string(::getpid()) + "-" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name());

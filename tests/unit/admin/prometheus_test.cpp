@@ -81,5 +81,31 @@ TEST(Metrics, RenderAValidExpositionWithAndWithoutAStore) {
   EXPECT_NE(with_store.find("telemq_store_commit_seconds_sum 0.025\n"), std::string::npos);
 }
 
+TEST(Metrics, ListenersShowOpenConnectionsAndRefusalsByReason) {
+  broker_figures figures;
+  net::listener_counters tls("mqtts://0.0.0.0:8883");
+  tls.open = 7;
+  tls.accepted = 9;
+  tls.refused[static_cast<std::size_t>(net::refusal_reason::max_connection_rate)] = 4;
+  figures.listeners = {tls, net::listener_counters("mqtt://127.0.0.1:1883")};
+  const auto text = render_metrics(figures, {{"mqtt://127.0.0.1:1883", 2}});
+  testing::expect_valid_exposition(text);
+  for (const std::string line : {
+           "telemq_listener_open_connections{listener=\"mqtts://0.0.0.0:8883\"} 7\n",
+           "telemq_listener_connections_accepted_total{listener=\"mqtts://0.0.0.0:8883\"} 9\n",
+           "telemq_listener_connections_refused_total{listener=\"mqtts://0.0.0.0:8883\","
+           "reason=\"max_connection_rate\"} 4\n",
+           "telemq_listener_connections_refused_total{listener=\"mqtts://0.0.0.0:8883\","
+           "reason=\"listener_max_connections\"} 0\n",
+           "telemq_listener_connections_refused_total{listener=\"mqtt://127.0.0.1:1883\","
+           "reason=\"max_connections\"} 0\n",
+           // A listener without MQTT clients shows 0 rather than nothing.
+           "telemq_listener_connections{listener=\"mqtts://0.0.0.0:8883\"} 0\n",
+           "telemq_listener_connections{listener=\"mqtt://127.0.0.1:1883\"} 2\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  }
+}
+
 }  // namespace
 }  // namespace telemq::admin

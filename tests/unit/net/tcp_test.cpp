@@ -1,6 +1,7 @@
 // tcp_listener and tcp_stream on real loopback sockets, with the fake engine in the core's place.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,6 +12,7 @@
 
 #include "broker/net/connection_set.hpp"
 #include "broker/net/listener_config.hpp"
+#include "broker/net/listener_limits.hpp"
 #include "broker/net/stream_connection.hpp"
 #include "broker/net/tcp_listener.hpp"
 #include "broker/net/tcp_stream.hpp"
@@ -30,10 +32,11 @@ void append(core::link& link, std::span<const std::uint8_t> bytes) {
 
 class TcpLoopback : public ::testing::Test {
  protected:
-  tcp_listener& listen(const std::string& url) {
+  tcp_listener& listen(const std::string& url) { return listen(parse_listener_url(url)); }
+
+  tcp_listener& listen(const listener_config& config) {
     listener_ = std::make_unique<tcp_listener>(
-        io_, set_, parse_listener_url(url), nullptr,
-        [this](tcp_socket socket, core::connection_info info) {
+        io_, set_, config, nullptr, [this](tcp_socket socket, core::connection_info info) {
           auto connection = std::make_shared<stream_connection<tcp_stream, fake_engine>>(
               tcp_stream(std::move(socket)), set_);
           connection->start(engine_, std::move(info), std::chrono::seconds(10));
@@ -48,6 +51,18 @@ class TcpLoopback : public ::testing::Test {
     tcp::socket client(client_io_);
     client.connect(endpoint());
     return client;
+  }
+
+  // Whether the broker side closed the client's connection (end of file or reset).
+  bool closed_by_peer(tcp::socket& client) {
+    boost::system::error_code ec;
+    client.non_blocking(true);
+    EXPECT_TRUE(run_until(io_, [&] {
+      std::array<char, 16> buffer;
+      client.read_some(asio::buffer(buffer), ec);
+      return ec != asio::error::would_block;
+    }));
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 
   std::string read_exactly(tcp::socket& client, std::size_t n) {
@@ -174,15 +189,74 @@ TEST_F(TcpLoopback, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   auto first = connect();
   ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
   auto second = connect();
-  boost::system::error_code ec;
-  ASSERT_TRUE(run_until(io_, [&] {
-    std::array<char, 16> buffer;
-    second.non_blocking(true);
-    second.read_some(asio::buffer(buffer), ec);
-    return ec != asio::error::would_block;
-  }));
-  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+  EXPECT_TRUE(closed_by_peer(second));
   EXPECT_EQ(engine_.infos.size(), 1u);
+  EXPECT_EQ(set_.listeners().at(0).refused_for(refusal_reason::max_connections), 1u);
+}
+
+TEST_F(TcpLoopback, AListenerAtItsOwnLimitClosesNewConnectionsAtOnceAndCountsThem) {
+  auto config = parse_listener_url("mqtt://127.0.0.1:0");
+  config.max_connections = 1;
+  listen(config);
+  const listener_counters& counters = set_.listeners().at(0);
+  EXPECT_EQ(counters.listener, "mqtt://127.0.0.1:0");
+  auto first = connect();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
+  EXPECT_EQ(counters.open, 1u);
+  auto second = connect();
+  EXPECT_TRUE(closed_by_peer(second));
+  EXPECT_EQ(engine_.infos.size(), 1u);
+  EXPECT_EQ(counters.refused_for(refusal_reason::listener_max_connections), 1u);
+  EXPECT_EQ(counters.refused_for(refusal_reason::max_connections), 0u);
+
+  // The first one leaves: its place is free again.
+  first.close();
+  ASSERT_TRUE(run_until(io_, [&] { return counters.open == 0; }));
+  auto third = connect();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 2; }));
+  EXPECT_EQ(counters.open, 1u);
+  EXPECT_EQ(counters.accepted, 2u);
+}
+
+TEST_F(TcpLoopback, ConnectionsFasterThanTheListenersRateAreClosedAtOnce) {
+  auto config = parse_listener_url("mqtt://127.0.0.1:0");
+  config.max_connection_rate = 1;  // a burst of one, then one a second
+  listen(config);
+  auto first = connect();
+  ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
+  auto second = connect();
+  EXPECT_TRUE(closed_by_peer(second));
+  EXPECT_EQ(set_.listeners().at(0).refused_for(refusal_reason::max_connection_rate), 1u);
+  EXPECT_EQ(set_.listeners().at(0).open, 1u);
+}
+
+TEST(ConnectionRateLimiter, ABurstOfATenthOfASecondThenATokenEveryInterval) {
+  using namespace std::chrono_literals;
+  const connection_rate_limiter::clock::time_point t0{100s};
+  connection_rate_limiter unlimited;
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_TRUE(unlimited.try_acquire(t0));
+  }
+
+  connection_rate_limiter rate(50);  // a token every 20 ms
+  ASSERT_EQ(rate.burst(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(rate.try_acquire(t0)) << i;
+  }
+  EXPECT_FALSE(rate.try_acquire(t0));
+  EXPECT_FALSE(rate.try_acquire(t0 + 19ms));
+  EXPECT_TRUE(rate.try_acquire(t0 + 20ms));
+  EXPECT_FALSE(rate.try_acquire(t0 + 20ms));
+  // Idle for long: the bucket holds its burst again, no more.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(rate.try_acquire(t0 + 10s)) << i;
+  }
+  EXPECT_FALSE(rate.try_acquire(t0 + 10s));
+
+  EXPECT_EQ(connection_rate_limiter(1).burst(), 1u);
+  EXPECT_EQ(connection_rate_limiter(10).burst(), 1u);
+  EXPECT_EQ(connection_rate_limiter(11).burst(), 2u);
+  EXPECT_EQ(connection_rate_limiter(1'000'000).burst(), 100'000u);
 }
 
 TEST_F(TcpLoopback, StopClosesTheListeningSocket) {

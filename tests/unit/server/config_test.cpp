@@ -117,6 +117,30 @@ allow_anonymous = false
   EXPECT_FALSE(cfg.listeners[3].allow_anonymous);
 }
 
+TEST(Config, ListenersHaveTheirOwnConnectionLimits) {
+  const auto cfg = parse(R"(
+max_connections = 1000
+[[listener]]
+url = "mqtt://127.0.0.1:1883"
+max_connections = 200
+max_connection_rate = 50
+[[listener]]
+url = "ws://127.0.0.1:8080"
+)");
+  EXPECT_EQ(cfg.max_connections, 1000u);
+  EXPECT_EQ(cfg.listeners[0].max_connections, 200u);
+  EXPECT_EQ(cfg.listeners[0].max_connection_rate, 50u);
+  EXPECT_EQ(cfg.listeners[1].max_connections, 0u) << "no limit of its own by default";
+  EXPECT_EQ(cfg.listeners[1].max_connection_rate, 0u);
+  const auto printed = to_toml(cfg);
+  EXPECT_NE(printed.find("max_connection_rate = 50"), std::string::npos) << printed;
+  EXPECT_EQ(to_toml(parse(printed)), printed);
+  EXPECT_EQ(error_of("[[listener]]\nurl = \"mqtt://127.0.0.1:1\"\nmax_connection_rate = -1\n"),
+            "telemq.toml:3: listener.max_connection_rate: -1 is out of range (0 to 1000000)");
+  EXPECT_EQ(error_of("[[listener]]\nurl = \"mqtt://127.0.0.1:1\"\nmax_connections = -1\n"),
+            "telemq.toml:3: listener.max_connections: -1 is out of range (at least 0)");
+}
+
 TEST(Config, UnknownKeysAreErrorsWithTheirLine) {
   EXPECT_EQ(error_of("log_level = \"info\"\nlog_levle = \"debug\"\n"),
             "telemq.toml:2: unknown key 'log_levle'");
