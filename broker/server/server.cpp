@@ -2,19 +2,16 @@
 
 #include <fmt/core.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -35,6 +32,7 @@
 #include "broker/server/config.hpp"
 #include "broker/server/logging.hpp"
 #include "broker/server/store_factory.hpp"
+#include "broker/server/systemd_notify.hpp"
 #include "broker/server/version.hpp"
 #include "persistence/sqlite_store.hpp"
 
@@ -105,30 +103,6 @@ bool same_address(const net::listener_config& a, const net::listener_config& b) 
   return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
 }
 
-// Tells systemd (Type=notify) how the daemon is doing: "READY=1" once it serves, "RELOADING=1",
-// "STOPPING=1". A datagram to $NOTIFY_SOCKET, as sd_notify(3) sends it; nothing when the variable
-// is unset (not started by systemd).
-void notify_systemd(std::string_view state) {
-  const char* path = std::getenv("NOTIFY_SOCKET");
-  if (path == nullptr || (path[0] != '/' && path[0] != '@')) {
-    return;
-  }
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  const std::size_t length = std::min(std::strlen(path), sizeof address.sun_path - 1);
-  std::memcpy(address.sun_path, path, length);
-  if (address.sun_path[0] == '@') {
-    address.sun_path[0] = '\0';  // an abstract socket
-  }
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return;
-  }
-  ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address),
-           static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length));
-  ::close(fd);
-}
-
 class broker_daemon {
  public:
   broker_daemon(config cfg, command_line options, const net::listener_registry& registry,
@@ -146,7 +120,8 @@ class broker_daemon {
         environment_{io_, broker_, connections_, access_, log_},
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         tick_timer_(io_.get_executor()),
-        stop_timer_(io_.get_executor()) {
+        stop_timer_(io_.get_executor()),
+        watchdog_timer_(io_.get_executor()) {
     connections_.set_max_connections(config_.max_connections);
     // Bound before anything else happens, so that a busy port fails the start at once.
     for (const auto& l : config_.listeners) {
@@ -190,7 +165,8 @@ class broker_daemon {
     admin_->start();
     wait_for_signal();
     schedule_tick();
-    notify_systemd("READY=1");
+    // Every listener is bound (in the constructor) and the store restored: clients can come.
+    start_systemd_notifications();
     io_.run();
     log(core::log_level::info, "event=stopped");
     return 0;
@@ -209,11 +185,47 @@ class broker_daemon {
         return;
       }
       if (!stopping_) {
-        notify_systemd("RELOADING=1");
+        notify_systemd(reloading_notification());
         reload();
         notify_systemd("READY=1");
       }
       wait_for_signal();
+    });
+  }
+
+  // A failure is logged once until a notification goes through again.
+  void notify_systemd(std::string_view state) {
+    const bool sent = systemd_.notify(state);
+    if (!sent && !notify_failing_) {
+      log(core::log_level::warn,
+          fmt::format("event=sd_notify_failed state={} socket={} error={}", log_quoted(state),
+                      log_quoted(systemd_.socket_name()), log_quoted(std::strerror(errno))));
+    }
+    notify_failing_ = !sent;
+  }
+
+  // READY=1, and WATCHDOG=1 at half of $WATCHDOG_USEC from the broker thread, so that a stuck
+  // thread stops the pings and systemd restarts the service.
+  void start_systemd_notifications() {
+    if (!systemd_.problem().empty()) {
+      log(core::log_level::warn,
+          fmt::format("event=sd_notify_unusable error={}", log_quoted(systemd_.problem())));
+    }
+    notify_systemd("READY=1");
+    if (const auto interval = systemd_.watchdog_interval()) {
+      log(core::log_level::info,
+          fmt::format("event=watchdog interval_ms={}", interval->count() / 1000));
+      feed_watchdog(*interval);
+    }
+  }
+
+  void feed_watchdog(std::chrono::microseconds interval) {
+    notify_systemd("WATCHDOG=1");
+    watchdog_timer_.expires_after(interval);
+    watchdog_timer_.async_wait([this, interval](const boost::system::error_code& ec) {
+      if (!ec && !stopping_) {
+        feed_watchdog(interval);
+      }
     });
   }
 
@@ -247,6 +259,7 @@ class broker_daemon {
     }
     admin_->stop();
     tick_timer_.cancel();
+    watchdog_timer_.cancel();
     broker_.shutdown(core::clock_type::now());
     stop_timer_.expires_after(shutdown_grace);
     stop_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -348,6 +361,9 @@ class broker_daemon {
   asio::signal_set signals_;
   timer tick_timer_;
   timer stop_timer_;
+  systemd_notifier systemd_;  // reads $NOTIFY_SOCKET and $WATCHDOG_USEC
+  timer watchdog_timer_;
+  bool notify_failing_ = false;
   bool stopping_ = false;
 };
 

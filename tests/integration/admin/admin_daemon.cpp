@@ -26,14 +26,6 @@ std::string environment_or(const char* name, const char* fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
-std::string telemq_binary() {
-#ifdef TELEMQ_DEFAULT_BINARY
-  return environment_or("TELEMQ_BINARY", TELEMQ_DEFAULT_BINARY);
-#else
-  return environment_or("TELEMQ_BINARY", "telemq");
-#endif
-}
-
 // The port of the HOST:PORT after `before` on the first line holding `marker`.
 std::optional<std::uint16_t> port_after(const std::string& log, std::string_view marker,
                                         std::string_view before) {
@@ -51,6 +43,14 @@ std::optional<std::uint16_t> port_after(const std::string& log, std::string_view
 }
 
 }  // namespace
+
+std::string telemq_binary() {
+#ifdef TELEMQ_DEFAULT_BINARY
+  return environment_or("TELEMQ_BINARY", TELEMQ_DEFAULT_BINARY);
+#else
+  return environment_or("TELEMQ_BINARY", "telemq");
+#endif
+}
 
 std::string telemqctl_binary() {
 #ifdef TELEMQCTL_DEFAULT_BINARY

@@ -73,6 +73,8 @@ struct ctl_result {
 ctl_result run_ctl(const std::filesystem::path& work_dir, const std::vector<std::string>& args);
 
 std::string telemqctl_binary();
+// The daemon: TELEMQ_BINARY, else the one this suite was built with.
+std::string telemq_binary();
 
 // "HTTP/1.1 200 OK ..." : the raw response to a GET with these headers, for what telemqctl does
 // not show (status lines, headers, /metrics).
