@@ -25,7 +25,7 @@ struct sqlite_options {
   // comes first; while one batch commits the next accumulates. The delay is the most an
   // acknowledgement waits for company; 0 commits as soon as the writer is free.
   std::size_t max_batch_operations = 4096;
-  std::chrono::microseconds max_batch_delay = std::chrono::milliseconds(2);
+  std::chrono::microseconds max_batch_delay = std::chrono::milliseconds(1);
 
   // A corrupt database is moved aside to NAME.corrupt-YYYYmmddTHHMMSS (UTC, with its -wal and
   // -shm) and the store starts empty, logging what was lost. Without it, opening refuses.

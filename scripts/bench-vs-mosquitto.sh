@@ -246,7 +246,6 @@ median() {
 }
 
 problems=()
-declare -A samples  # "row|broker|metric" -> newline-separated values
 
 notes=()
 declare -A samples  # "row|column|metric" -> newline-separated values
@@ -328,6 +327,10 @@ add_row() {
 }
 
 common=(-d "$duration" --payload 64)
+# Throughput rows: flow control wide enough that the generator's windows, not round trips, are
+# what a broker has to keep up with (with the defaults, 64 in flight and a window of 128 per
+# publisher, a fast broker idles between round trips). Latency and conn rows keep the defaults.
+flow=(--inflight 256 --window 1024)
 rate="msgs_per_s msgs_per_cpu_s"
 if ((persistent)); then
   brokers_persistent=()
@@ -339,17 +342,17 @@ if ((persistent)); then
     fi
   done
   add_row persistent-fanin-q1 "fan-in 8->1 persistent subscriber, QoS 1, 64 B" 1 "$rate" \
-    fanin -q 1 --persistent-sub "${common[@]}"
+    fanin -q 1 --persistent-sub "${common[@]}" "${flow[@]}"
 else
-  add_row fanin-q0 "fan-in 8->1 QoS 0, 64 B" 1 "$rate" fanin -q 0 "${common[@]}"
-  add_row fanin-q1 "fan-in 8->1 QoS 1, 64 B" 1 "$rate" fanin -q 1 "${common[@]}"
-  add_row fanin-q2 "fan-in 8->1 QoS 2, 64 B" 1 "$rate" fanin -q 2 "${common[@]}"
+  add_row fanin-q0 "fan-in 8->1 QoS 0, 64 B" 1 "$rate" fanin -q 0 "${common[@]}" "${flow[@]}"
+  add_row fanin-q1 "fan-in 8->1 QoS 1, 64 B" 1 "$rate" fanin -q 1 "${common[@]}" "${flow[@]}"
+  add_row fanin-q2 "fan-in 8->1 QoS 2, 64 B" 1 "$rate" fanin -q 2 "${common[@]}" "${flow[@]}"
   add_row fanin-q1-unpinned "fan-in 8->1 QoS 1, broker on both CPUs" 0,1 "$rate" \
-    fanin -q 1 "${common[@]}"
-  add_row fanout-q0 "fan-out 1->50 QoS 0" 1 "$rate" fanout -s 50 -q 0 "${common[@]}"
-  add_row fanout-q1 "fan-out 1->50 QoS 1" 1 "$rate" fanout -s 50 -q 1 "${common[@]}"
-  add_row p2p-q0 "p2p 50 pairs QoS 0" 1 "$rate" p2p -p 50 -q 0 "${common[@]}"
-  add_row p2p-q1 "p2p 50 pairs QoS 1" 1 "$rate" p2p -p 50 -q 1 "${common[@]}"
+    fanin -q 1 "${common[@]}" "${flow[@]}"
+  add_row fanout-q0 "fan-out 1->50 QoS 0" 1 "$rate" fanout -s 50 -q 0 "${common[@]}" "${flow[@]}"
+  add_row fanout-q1 "fan-out 1->50 QoS 1" 1 "$rate" fanout -s 50 -q 1 "${common[@]}" "${flow[@]}"
+  add_row p2p-q0 "p2p 50 pairs QoS 0" 1 "$rate" p2p -p 50 -q 0 "${common[@]}" "${flow[@]}"
+  add_row p2p-q1 "p2p 50 pairs QoS 1" 1 "$rate" p2p -p 50 -q 1 "${common[@]}" "${flow[@]}"
   add_row latency-q1 "latency at 2,000 msg/s QoS 1" 1 "p50_us p99_us p999_us" \
     latency -q 1 -r 2000 "${common[@]}"
   add_row conn "$connections idle connections" 1 "connects_per_s rss_per_connection_bytes" \

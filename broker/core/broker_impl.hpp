@@ -55,6 +55,7 @@ class broker::impl {
   void register_barriers();
   // Ends the connection for a protocol violation: a 5.0 client gets DISCONNECT with reason.
   void fail(connection_state& c, protocol::reason_code reason, std::string_view why);
+  void refuse_first_packet(connection_state& c, std::string_view why);
   void disconnect(connection_state& c, protocol::reason_code reason);
 
   // connect_handler.cpp

@@ -43,6 +43,13 @@ void broker::impl::on_bytes(connection_state& c, std::span<const std::uint8_t> b
     return;
   }
   stats.bytes_received += bytes.size();
+  if (c.phase == connection_phase::awaiting_connect && c.decoder.buffered_bytes() == 0 &&
+      !bytes.empty() && static_cast<packet_type>(bytes[0] >> 4) != packet_type::connect) {
+    // Refused on its first byte: a peer that is not an MQTT client (an HTTP request on the
+    // MQTT port) is not kept waiting for a packet it will never finish.
+    refuse_first_packet(c, fmt::format("first byte 0x{:02X} does not start a CONNECT", bytes[0]));
+    return;
+  }
   c.decoder.feed(bytes);
   while (c.phase != connection_phase::closing) {
     auto next = c.decoder.next();
@@ -72,14 +79,8 @@ void broker::impl::on_packet(connection_state& c, protocol::packet&& p, timestam
     if (auto* connect = std::get_if<protocol::connect_packet>(&p)) {
       on_connect(c, std::move(*connect), now);
     } else {
-      // [MQTT-3.1.0-1]: the first packet must be CONNECT.
-      ++stats.protocol_errors;
-      log(log_level::info,
-          fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 "
-                      "reason=\"first packet was {}, not CONNECT\"",
-                      c.info.remote_address, protocol::to_string(protocol::type_of(p))));
-      c.phase = connection_phase::closing;
-      c.transport.close();
+      refuse_first_packet(
+          c, fmt::format("first packet was {}, not CONNECT", protocol::to_string(type_of(p))));
     }
     return;
   }
@@ -115,6 +116,16 @@ void broker::impl::on_packet(connection_state& c, protocol::packet&& p, timestam
         }
       },
       std::move(p));
+}
+
+void broker::impl::refuse_first_packet(connection_state& c, std::string_view why) {
+  // [MQTT-3.1.0-1]: the first packet must be CONNECT.
+  ++stats.protocol_errors;
+  log(log_level::info,
+      fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 reason=\"{}\"",
+                  c.info.remote_address, why));
+  c.phase = connection_phase::closing;
+  c.transport.close();
 }
 
 void broker::impl::send(connection_state& c, const protocol::packet& p) {

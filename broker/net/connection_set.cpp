@@ -43,20 +43,28 @@ void connection_set::schedule_write(connection_base& connection) {
     return;
   }
   connection.write_scheduled_ = true;
-  if (to_write_.empty()) {
-    boost::asio::post(io_, [this] { write_scheduled(); });
-  }
   to_write_.push_back(connection.shared_from_this());
+  if (!write_posted_) {
+    write_posted_ = true;
+    boost::asio::post(io_, [this] {
+      write_posted_ = false;
+      write_scheduled();
+    });
+  }
 }
 
 void connection_set::write_scheduled() {
   // Writes may schedule more writes (a failed write closes a connection and the core reacts):
   // those go to the next round.
-  auto batch = std::move(to_write_);
-  to_write_.clear();
+  std::vector<std::shared_ptr<connection_base>> batch;
+  batch.swap(to_write_);
   for (const auto& connection : batch) {
     connection->write_scheduled_ = false;
     connection->write_queued();
+  }
+  batch.clear();
+  if (to_write_.empty()) {
+    to_write_.swap(batch);  // keeps the capacity for the next round
   }
 }
 

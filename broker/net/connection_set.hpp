@@ -81,6 +81,9 @@ class connection_set {
   // Calls connection.write_queued() once the running handler returns, together with every other
   // connection scheduled meanwhile.
   void schedule_write(connection_base& connection);
+  // Starts the scheduled writes now. A read handler calls it once the core has taken the bytes,
+  // so the packets they caused leave before the reactor is polled again.
+  void write_scheduled();
 
   std::size_t size() const { return live_.size(); }
   // 0: no limit other than the process's file descriptors.
@@ -99,8 +102,6 @@ class connection_set {
   const core::log_sink& log() const { return log_; }
 
  private:
-  void write_scheduled();
-
   boost::asio::io_context& io_;
   core::log_sink log_;
   boost::intrusive::list<connection_base> live_;
@@ -109,6 +110,7 @@ class connection_set {
   std::deque<listener_counters> listeners_;  // a deque: references stay valid as it grows
   listener_counters* admitting_ = nullptr;
   std::size_t max_connections_ = 0;
+  bool write_posted_ = false;
   std::chrono::milliseconds close_linger_ = net::close_linger;
 };
 

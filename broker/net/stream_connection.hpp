@@ -22,8 +22,9 @@
 //
 // Writes: the core appends packets to output() and calls flush(); flush asks the connection_set
 // for a write after the current handler, so one wake-up that queues many packets costs one
-// write. While a write is in flight new packets wait in output(); when it completes, they go out
-// in the next write. Reads continue while a write is in flight.
+// write. A small read starts the writes it caused at once instead (see on_read). While a write is
+// in flight new packets wait in output(); when it completes, they go out in the next write. Reads
+// continue while a write is in flight.
 //
 // Closing: close() (from the core) writes what is queued, shuts the stream down and waits for the
 // peer to close, at most the set's close_linger(). Whatever ends the socket (peer, error, abort,
@@ -51,6 +52,9 @@ namespace telemq::net {
 // Write buffers bigger than this are given back when a connection has nothing left to write, so
 // an idle connection costs little however big its last message was.
 inline constexpr std::size_t idle_buffer_capacity = 4096;
+
+// Reads of at least this many bytes come from a busy peer (see on_read).
+inline constexpr std::size_t batching_read_size = 512;
 
 template <typename Stream, typename Engine = core::broker>
 class stream_connection final : public connection_base, public core::link {
@@ -145,6 +149,12 @@ class stream_connection final : public connection_base, public core::link {
     // After close() the core wants nothing more from this peer; keep reading to see it close.
     if (!closing_) {
       connection_->on_bytes(bytes, core::clock_type::now());
+      // A small read is likely a lone packet that someone waits for: its consequences leave
+      // now. After a big read the writes wait for the end of the reactor round, so that the
+      // reads of many connections share them.
+      if (bytes.size() < batching_read_size) {
+        set_.write_scheduled();
+      }
     }
     if (!finished_) {
       read();

@@ -57,10 +57,8 @@ std::optional<error> decode_ack_as(packet& out, reader& in, packet_type type,
 
 }  // namespace
 
-std::optional<error> decode_body(std::uint8_t first_byte, std::span<const std::uint8_t> body,
-                                 protocol_version version, packet& out) {
+std::optional<error> check_first_byte(std::uint8_t first_byte, protocol_version version) {
   const auto raw_type = static_cast<std::uint8_t>(first_byte >> 4);
-  const auto flags = static_cast<std::uint8_t>(first_byte & 0x0F);
   if (raw_type == 0) {
     return malformed("packet type 0 is reserved (MQTT 5.0 section 2.1.2)");
   }
@@ -69,10 +67,18 @@ std::optional<error> decode_body(std::uint8_t first_byte, std::span<const std::u
     return malformed("AUTH packet before MQTT 5.0, where packet type 15 is reserved");
   }
   if (type != packet_type::publish) {
-    if (auto bad = check_flags(type, flags, version)) {
-      return bad;
-    }
+    return check_flags(type, static_cast<std::uint8_t>(first_byte & 0x0F), version);
   }
+  return std::nullopt;
+}
+
+std::optional<error> decode_body(std::uint8_t first_byte, std::span<const std::uint8_t> body,
+                                 protocol_version version, packet& out) {
+  if (auto bad = check_first_byte(first_byte, version)) {
+    return bad;
+  }
+  const auto type = static_cast<packet_type>(first_byte >> 4);
+  const auto flags = static_cast<std::uint8_t>(first_byte & 0x0F);
   reader in(body);
   switch (type) {
     case packet_type::connect:

@@ -33,11 +33,22 @@ void decoder::check_headers(std::span<const std::uint8_t> incoming, std::size_t&
       return pos < buffered ? buffer_[pos] : incoming[pos - buffered];
     };
     detail::fixed_header header;
-    const auto status = detail::parse_fixed_header(at, total - start, header);
+    // The first byte is judged alone, so a peer that is not speaking MQTT is refused at once
+    // instead of when its idea of a Remaining Length has arrived. The version may still change
+    // (these bytes may follow a CONNECT not yet decoded), so only a byte that no version
+    // allows is refused here; next() applies the negotiated version's rules.
+    auto bad_first_byte = detail::check_first_byte(at(0), protocol_version::v5);
+    if (bad_first_byte && !detail::check_first_byte(at(0), protocol_version::v3_1)) {
+      bad_first_byte.reset();
+    }
+    const auto status = bad_first_byte ? detail::header_status::complete
+                                       : detail::parse_fixed_header(at, total - start, header);
     if (status == detail::header_status::incomplete) {
       return;
     }
-    if (status == detail::header_status::malformed) {
+    if (bad_first_byte) {
+      failure_ = std::move(bad_first_byte);
+    } else if (status == detail::header_status::malformed) {
       failure_ = detail::malformed_remaining_length();
     } else if (header.packet_size() > max_packet_size_) {
       failure_ = too_large(header.packet_size(), max_packet_size_);

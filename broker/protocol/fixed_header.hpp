@@ -51,6 +51,11 @@ inline error malformed_remaining_length() {
                "Remaining Length is longer than four bytes (MQTT 5.0 section 1.5.5)"};
 }
 
+// The packet type and flag bits of a first byte, judged before anything after it has arrived:
+// a reserved type, AUTH before 5.0, or reserved flag bits [MQTT-2.2.2-1] [MQTT-2.2.2-2] are
+// malformed. PUBLISH flags are checked with the rest of the PUBLISH.
+std::optional<error> check_first_byte(std::uint8_t first_byte, protocol_version version);
+
 // Decodes the packet after its fixed header into `out` (whatever it held is replaced).
 std::optional<error> decode_body(std::uint8_t first_byte, std::span<const std::uint8_t> body,
                                  protocol_version version, packet& out);

@@ -12,6 +12,32 @@ TEST(Connect, FirstPacketMustBeConnect_MQTT_3_1_0_1) {
   EXPECT_TRUE(c.nothing_received());
 }
 
+TEST(Connect, FirstByteOtherThanConnectClosesAtOnce_MQTT_3_1_0_1) {
+  harness h;
+  client c(h);
+  // An HTTP request on the MQTT port: 'G' reads as the start of a PUBACK whose Remaining
+  // Length would ask for more bytes; nothing more is waited for.
+  const std::string http = "GET / HTTP/1.1";
+  c.send_bytes(std::vector<std::uint8_t>(http.begin(), http.begin() + 1));
+  EXPECT_TRUE(c.closed());
+  EXPECT_TRUE(c.nothing_received());
+}
+
+TEST(Connect, ConnectArrivingByteByByteIsAccepted) {
+  harness h;
+  client c(h, protocol_version::v3_1_1);
+  connect_packet connect;
+  connect.version = protocol_version::v3_1_1;
+  connect.client_id = "slow";
+  std::vector<std::uint8_t> wire;
+  protocol::encode(connect, protocol_version::v3_1_1, wire);
+  for (const std::uint8_t b : wire) {
+    EXPECT_FALSE(c.closed());
+    c.send_bytes(std::vector<std::uint8_t>{b});
+  }
+  EXPECT_EQ(c.expect<connack_packet>().reason, reason_code::success);
+}
+
 TEST(Connect, SecondConnectIsProtocolError_MQTT_3_1_0_2) {
   harness h;
   client c(h);

@@ -159,6 +159,28 @@ TEST(Decoder, AcceptsTheLargestRemainingLengthHeader) {
   EXPECT_EQ(d.buffered_bytes(), 7u);
 }
 
+TEST(Decoder, FirstByteNoVersionAllowsFailsAlone) {
+  for (const std::uint8_t first : {std::uint8_t{0x00}, std::uint8_t{0x47}, std::uint8_t{0xC3}}) {
+    decoder d;
+    d.feed(bytes{first});  // nothing after it: no Remaining Length yet
+    auto bad = d.next();
+    ASSERT_TRUE(bad && !bad->ok()) << int(first);
+    EXPECT_EQ(bad->failure().code, reason_code::malformed_packet);
+    EXPECT_EQ(d.buffered_bytes(), 0u);
+  }
+}
+
+TEST(Decoder, FirstByteAnotherVersionAllowsWaitsForTheConnect) {
+  // AUTH is 5.0 only and the DUP flag on SUBSCRIBE 3.1 only; the CONNECT before them in the
+  // same feed may switch to that version, so neither is refused at the header.
+  for (const std::uint8_t first : {std::uint8_t{0xF0}, std::uint8_t{0x8A}}) {
+    decoder d;
+    d.feed(bytes{first});
+    EXPECT_FALSE(d.next().has_value()) << int(first);
+    EXPECT_FALSE(d.failed());
+  }
+}
+
 TEST(Decoder, ConnectSwitchesToItsVersion) {
   connect_packet c;
   c.version = v5;
