@@ -179,9 +179,14 @@ std::uint64_t sqlite_store::size_bytes() const {
 }
 
 store_stats sqlite_store::stats() const {
-  std::lock_guard lock(mutex_);
-  store_stats copy = stats_;
-  copy.pending_operations = pending_.size();
+  store_stats copy;
+  {
+    std::lock_guard lock(mutex_);
+    copy = stats_;
+    copy.pending_operations = pending_.size();
+  }
+  copy.commit_latency_us = commit_latency_us_.read();
+  copy.batch_operations = batch_operations_.read();
   return copy;
 }
 
@@ -227,6 +232,7 @@ void sqlite_store::run_writer() {
     lock.unlock();
 
     bool durable = true;
+    const std::size_t operations = batch.size();
     std::size_t rows = 0;
     std::chrono::microseconds latency{0};
     {
@@ -241,6 +247,10 @@ void sqlite_store::run_writer() {
             std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - start);
         checkpoint_due = true;
       }
+    }
+    if (durable && rows > 0) {
+      commit_latency_us_.record(static_cast<std::uint64_t>(latency.count()));
+      batch_operations_.record(operations);
     }
     if (!durable) {
       log(core::log_level::error, "store dropped the callbacks of an unwritten batch: callbacks=" +

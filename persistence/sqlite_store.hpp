@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "broker/core/store.hpp"
+#include "persistence/histogram.hpp"
 #include "persistence/sqlite_options.hpp"
 #include "persistence/store_error.hpp"
 #include "persistence/write_plan.hpp"
@@ -33,6 +34,10 @@ struct store_stats {
   std::chrono::microseconds last_commit_latency{0};
   std::chrono::microseconds max_commit_latency{0};
   std::chrono::microseconds total_commit_latency{0};  // divided by batches: the mean
+  // Every committed batch: how long its commit took, in microseconds, and how many store calls
+  // it held.
+  histogram_snapshot commit_latency_us;
+  histogram_snapshot batch_operations;
 };
 
 class sqlite_store final : public core::store {
@@ -106,6 +111,12 @@ class sqlite_store final : public core::store {
   // tasks, which may outlive the store.
   std::shared_ptr<std::atomic<std::size_t>> unrun_batches_;
   store_stats stats_;
+  // Recorded by the writer thread, read by stats() without the lock.
+  atomic_histogram commit_latency_us_{100,       250,       500,       1'000,     2'500,   5'000,
+                                      10'000,    25'000,    50'000,    100'000,   250'000, 500'000,
+                                      1'000'000, 2'500'000, 5'000'000, 10'000'000};
+  atomic_histogram batch_operations_{1,   2,   5,     10,    20,    50,    100,
+                                     200, 500, 1'000, 2'000, 5'000, 10'000};
 
   std::thread writer_;
 };

@@ -24,6 +24,9 @@ struct broker_figures {
   // Retained messages and queued deliveries, and the payload bytes of the retained ones.
   std::uint64_t stored_messages = 0;
   std::uint64_t stored_message_bytes = 0;
+  // Topic and payload bytes of the retained messages, and of the messages in session queues.
+  std::uint64_t retained_bytes = 0;
+  std::uint64_t queued_bytes = 0;
   std::optional<store_figures> store;  // nothing in memory mode
   // Open connections, admissions and refusals per listener, in configuration order.
   std::vector<net::listener_counters> listeners;

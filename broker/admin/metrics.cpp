@@ -1,6 +1,9 @@
 #include "broker/admin/metrics.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <string>
 
 #include "broker/admin/prometheus_writer.hpp"
 
@@ -19,6 +22,21 @@ void by_qos(prometheus_writer& out, std::string_view name, std::string_view help
   out.sample(name, counts[2], {{"qos", "2"}});
 }
 
+// A histogram family from a store reading: cumulative buckets, +Inf, _sum and _count. Bounds and
+// the sum are divided by unit (1e6 turns microseconds into seconds).
+void histogram(prometheus_writer& out, std::string_view name, std::string_view help,
+               const persistence::histogram_snapshot& h, double unit) {
+  out.family(name, "histogram", help);
+  const std::string bucket = std::string(name) + "_bucket";
+  for (std::size_t i = 0; i < h.upper_bounds.size(); ++i) {
+    const std::string le = fmt::format("{}", static_cast<double>(h.upper_bounds[i]) / unit);
+    out.sample(bucket, h.cumulative[i], {{"le", le}});
+  }
+  out.sample(bucket, h.count, {{"le", "+Inf"}});
+  out.sample(std::string(name) + "_sum", static_cast<double>(h.sum) / unit);
+  out.sample(std::string(name) + "_count", h.count);
+}
+
 void store_metrics(prometheus_writer& out, const store_figures& store) {
   const persistence::store_stats& s = store.stats;
   out.gauge("telemq_store_size_bytes", "Size of the database and its write-ahead log.",
@@ -33,9 +51,10 @@ void store_metrics(prometheus_writer& out, const store_figures& store) {
               s.write_errors);
   out.gauge("telemq_store_pending_operations", "Store calls waiting for the next batch.",
             static_cast<double>(s.pending_operations));
-  out.family("telemq_store_commit_seconds", "summary", "Time to commit a batch.");
-  out.sample("telemq_store_commit_seconds_sum", seconds(s.total_commit_latency));
-  out.sample("telemq_store_commit_seconds_count", s.batches);
+  histogram(out, "telemq_store_commit_seconds", "Time to commit a batch.", s.commit_latency_us,
+            1e6);
+  histogram(out, "telemq_store_batch_operations", "Store calls per committed batch (group commit).",
+            s.batch_operations, 1);
   out.gauge("telemq_store_commit_seconds_max", "Longest commit since the start.",
             seconds(s.max_commit_latency));
   out.gauge("telemq_store_commit_seconds_last", "Duration of the latest commit.",
@@ -105,6 +124,11 @@ std::string render_metrics(const broker_figures& figures,
             static_cast<double>(s.retained_messages));
   out.gauge("telemq_queued_messages", "Messages waiting in session queues, all sessions.",
             static_cast<double>(s.queued_messages));
+  out.gauge("telemq_retained_bytes", "Topic and payload bytes of the retained messages.",
+            static_cast<double>(figures.retained_bytes));
+  out.gauge("telemq_queued_bytes",
+            "Topic and payload bytes of the messages in session queues, all sessions.",
+            static_cast<double>(figures.queued_bytes));
 
   by_qos(out, "telemq_messages_received_total", "PUBLISH packets received from clients.",
          s.messages_received_by_qos);

@@ -35,8 +35,10 @@ broker_figures telemetry::figures(clock::time_point now) const {
   for (const auto filter : {"#", "$SYS/#"}) {
     broker_.retained_messages(filter, [&](const core::message_ptr& msg) {
       f.stored_message_bytes += msg->payload.size();
+      f.retained_bytes += msg->topic.size() + msg->payload.size();
     });
   }
+  f.queued_bytes = broker_.queued_bytes();
   if (store_ != nullptr) {
     f.store = store_figures{store_->size_bytes(), store_->stats()};
   }

@@ -112,6 +112,14 @@ void broker::retained_messages(std::string_view filter,
   impl_->retained.match(filter, visit);
 }
 
+std::uint64_t broker::queued_bytes() const {
+  std::uint64_t total = 0;
+  for (const auto& [id, s] : impl_->sessions) {
+    total += s->queued_bytes;
+  }
+  return total;
+}
+
 bool broker::delete_retained(std::string_view topic) {
   impl& e = *impl_;
   if (!e.retained.erase(topic)) {

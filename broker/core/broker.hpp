@@ -114,6 +114,9 @@ class broker {
   void retained_messages(std::string_view filter,
                          const std::function<void(const message_ptr&)>& visit) const;
   bool delete_retained(std::string_view topic);
+  // Topic and payload bytes waiting in every session's queue (what max_queued_bytes counts per
+  // session); visits every session.
+  std::uint64_t queued_bytes() const;
 
   const broker_stats& stats() const;
   const broker_limits& limits() const;

@@ -103,6 +103,38 @@ bool same_address(const net::listener_config& a, const net::listener_config& b) 
   return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
 }
 
+// "admin.listen,admin.sys_interval": the keys named whose values differ, comma-separated.
+std::string changed_keys(std::initializer_list<std::pair<std::string_view, bool>> keys) {
+  std::string out;
+  for (const auto& [key, changed] : keys) {
+    if (changed) {
+      out += (out.empty() ? "" : ",") + std::string(key);
+    }
+  }
+  return out;
+}
+
+// What a reload cannot apply: the keys are read at start only.
+std::string changed_admin_keys(const admin::admin_options& a, const admin::admin_options& b) {
+  return changed_keys(
+      {{"admin.enabled", a.enabled != b.enabled},
+       {"admin.listen", a.listen != b.listen},
+       {"admin.metrics_without_token", a.metrics_without_token != b.metrics_without_token},
+       {"admin.sys_interval", a.sys_interval != b.sys_interval},
+       {"admin.top_topics", a.top_topics != b.top_topics}});
+}
+
+std::string changed_auth_keys(const config& a, const config& b) {
+  return changed_keys({{"auth.password_file", a.password_file != b.password_file},
+                       {"auth.acl_file", a.acl_file != b.acl_file}});
+}
+
+std::string changed_storage_keys(const config& a, const config& b) {
+  return changed_keys({{"data_dir", a.data_dir != b.data_dir},
+                       {"persistence.durability", a.durability != b.durability},
+                       {"persistence.recover", a.db_recover != b.db_recover}});
+}
+
 class broker_daemon {
  public:
   broker_daemon(config cfg, command_line options, const net::listener_registry& registry,
@@ -300,8 +332,8 @@ class broker_daemon {
     for (auto& problem : access_.reload()) {
       problems.push_back(std::move(problem));
     }
-    if (next.password_file != config_.password_file || next.acl_file != config_.acl_file) {
-      warn_restart("key=auth.password_file,auth.acl_file change=modified");
+    if (const auto keys = changed_auth_keys(config_, next); !keys.empty()) {
+      warn_restart("key=" + keys + " change=modified");
     }
 
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
@@ -327,11 +359,11 @@ class broker_daemon {
         warn_restart("listener=" + l.url + " change=added");
       }
     }
-    if (next.data_dir != config_.data_dir || next.durability != config_.durability) {
-      warn_restart("key=data_dir,durability change=modified");
+    if (const auto keys = changed_storage_keys(config_, next); !keys.empty()) {
+      warn_restart("key=" + keys + " change=modified");
     }
-    if (next.admin != config_.admin) {
-      warn_restart("key=admin change=modified");
+    if (const auto keys = changed_admin_keys(config_.admin, next.admin); !keys.empty()) {
+      warn_restart("key=" + keys + " change=modified");
     }
     log(core::log_level::info, fmt::format("event=reloaded log_level={} listeners={}",
                                            to_string(config_.log_level), listeners_.size()));
@@ -340,8 +372,8 @@ class broker_daemon {
 
   void warn_restart(const std::string& what) {
     log(core::log_level::warn,
-        fmt::format("event=reload_ignored {} reason=\"listener addresses, data_dir and "
-                    "durability take effect at the next start\"",
+        fmt::format("event=reload_ignored {} reason=\"listener addresses, the auth file paths, "
+                    "data_dir, [persistence] and [admin] take effect at the next start\"",
                     what));
   }
 

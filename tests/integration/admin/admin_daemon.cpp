@@ -76,7 +76,8 @@ std::string admin_daemon::start() {
          << "[[listener]]\nurl = \"mqtt://" << settings_.mqtt_host << ":0\"\n"
          << "allow_anonymous = " << (settings_.allow_anonymous ? "true" : "false") << "\n"
          << settings_.listener_toml << "\n"
-         << "[admin]\nlisten = \"http://127.0.0.1:0\"\nsys_interval = 1\n\n";
+         << "[admin]\nlisten = \"http://127.0.0.1:0\"\nsys_interval = " << settings_.sys_interval
+         << "\n\n";
   if (!settings_.users.empty()) {
     auth::password_file passwords;
     for (const auto& [user, password] : settings_.users) {

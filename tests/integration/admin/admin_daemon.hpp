@@ -23,6 +23,7 @@ struct daemon_settings {
   // Written as the file given as [auth] password_file when not empty: user -> password.
   std::vector<std::pair<std::string, std::string>> users;
   std::string extra_toml;  // appended to the file
+  int sys_interval = 1;    // [admin] sys_interval; 0: no $SYS messages
 };
 
 class admin_daemon {

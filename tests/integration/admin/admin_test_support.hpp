@@ -2,6 +2,7 @@
 // What the admin integration tests share: a started daemon per test and telemqctl pointed at it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -90,6 +91,29 @@ class AdminTest : public ::testing::Test {
       }
     }
     return false;
+  }
+
+  // An offline persistent session (expiry 3600 s) of client_id subscribed at QoS 1 to filter:
+  // `telemqctl sub` subscribes, then is killed.
+  void make_offline_session(const std::string& client_id, const std::string& filter) {
+    child_process keeper;
+    start_sub(keeper, client_id,
+              {"-t", filter, "-i", client_id, "-c", "-V", "5", "-x", "3600", "-q", "1"});
+    ASSERT_TRUE(eventually([&] { return subscribed(client_id, filter); }));
+    keeper.kill();
+    ASSERT_TRUE(eventually([&] {
+      const auto offline = ctl_json({"sessions", "list", "--offline"}).at("sessions");
+      return std::any_of(offline.begin(), offline.end(),
+                         [&](const auto& s) { return s.at("client_id") == client_id; });
+    }));
+  }
+
+  // The body of GET /metrics, with the token.
+  std::string metrics() {
+    const auto response = http_get(daemon.admin_port(), "/metrics",
+                                   "Authorization: Bearer " + daemon.token() + "\r\n");
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 ")) << response;
+    return response.substr(response.find("\r\n\r\n") + 4);
   }
 
   std::string output_of(const std::string& name) const {

@@ -41,13 +41,6 @@ class ListenerLimitsTest : public AdminTest {
  protected:
   explicit ListenerLimitsTest(const std::string& keys) : AdminTest(limited_listener(keys)) {}
 
-  std::string metrics() {
-    const auto response = http_get(daemon.admin_port(), "/metrics",
-                                   "Authorization: Bearer " + daemon.token() + "\r\n");
-    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 ")) << response;
-    return response.substr(response.find("\r\n\r\n") + 4);
-  }
-
   // The value of the sample `name{listener="URL"[,reason="REASON"]}`; nothing when absent.
   std::optional<double> sample(const std::string& name, const std::string& listener,
                                const std::string& reason = "") {

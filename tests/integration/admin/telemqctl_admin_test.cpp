@@ -126,14 +126,7 @@ TEST_F(TelemqctlAdmin, ClientsListShowsASubscriberAndKickDisconnectsIt) {
 }
 
 TEST_F(TelemqctlAdmin, AnOfflineSessionShowsItsQueueAndCanBeDeleted) {
-  child_process keeper;
-  start_sub(keeper, "keeper",
-            {"-t", "jobs/#", "-i", "keeper", "-c", "-V", "5", "-x", "3600", "-q", "1"});
-  ASSERT_TRUE(eventually([&] { return subscribed("keeper", "jobs/#"); }));
-  keeper.kill();
-  ASSERT_TRUE(eventually([&] {
-    return ctl_json({"sessions", "list", "--offline"}).at("total") == 1;
-  }));
+  make_offline_session("keeper", "jobs/#");
 
   for (const auto* payload : {"one", "two"}) {
     const auto pub = ctl(mqtt({"pub", "-t", "jobs/1", "-m", payload, "-q", "1"}));

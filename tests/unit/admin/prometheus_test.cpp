@@ -73,12 +73,22 @@ TEST(Metrics, RenderAValidExpositionWithAndWithoutAStore) {
 
   figures.store = store_figures{4096, {}};
   figures.store->stats.batches = 10;
-  figures.store->stats.total_commit_latency = std::chrono::milliseconds(25);
+  figures.store->stats.commit_latency_us = {{100, 250}, {6, 9}, 10, 25'000};
+  figures.store->stats.batch_operations = {{1, 2}, {4, 10}, 10, 16};
   const auto with_store = render_metrics(figures, listeners);
   testing::expect_valid_exposition(with_store);
   EXPECT_NE(with_store.find("telemq_store_size_bytes 4096\n"), std::string::npos);
   EXPECT_NE(with_store.find("telemq_store_commit_seconds_count 10\n"), std::string::npos);
   EXPECT_NE(with_store.find("telemq_store_commit_seconds_sum 0.025\n"), std::string::npos);
+  EXPECT_NE(with_store.find("# TYPE telemq_store_commit_seconds histogram\n"
+                            "telemq_store_commit_seconds_bucket{le=\"0.0001\"} 6\n"
+                            "telemq_store_commit_seconds_bucket{le=\"0.00025\"} 9\n"
+                            "telemq_store_commit_seconds_bucket{le=\"+Inf\"} 10\n"),
+            std::string::npos)
+      << with_store;
+  EXPECT_NE(with_store.find("telemq_store_batch_operations_bucket{le=\"2\"} 10\n"),
+            std::string::npos);
+  EXPECT_NE(with_store.find("telemq_store_batch_operations_sum 16\n"), std::string::npos);
 }
 
 TEST(Metrics, ListenersShowOpenConnectionsAndRefusalsByReason) {
