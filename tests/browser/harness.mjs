@@ -12,6 +12,7 @@ import mqtt from 'mqtt';
 const here = dirname(fileURLToPath(import.meta.url));
 export const outputDir = process.env.TELEMQ_BROWSER_OUTPUT || join(here, 'output');
 export const mqttBundle = join(here, 'node_modules', 'mqtt', 'dist', 'mqtt.min.js');
+export const pahoBundle = join(here, 'node_modules', 'paho-mqtt', 'paho-mqtt.js');
 
 function freePort() {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the browser tests' npm packages (playwright-core, mqtt) from the lock file when they
-# are missing. Debian's chromium is the browser; no browser is downloaded.
+# Installs the browser tests' npm packages (playwright-core, mqtt, paho-mqtt) from the lock file
+# when they are missing. Debian's chromium is the browser; no browser is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")"
 [[ -f package.json ]] || exit 0

@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const missing = [];
-if (!existsSync(join(here, 'node_modules', 'playwright-core')) ||
-    !existsSync(join(here, 'node_modules', 'mqtt'))) {
+if (!['playwright-core', 'mqtt', 'paho-mqtt'].every((name) => existsSync(join(here, 'node_modules', name)))) {
   missing.push('npm packages (run: bash tests/browser/prepare.sh)');
 }
 if (!existsSync('/usr/bin/chromium')) {
@@ -21,6 +20,7 @@ if (missing.length > 0) {
   console.log('browser tests skipped, missing: ' + missing.join('; '));
   process.exit(77);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec',
-  join(here, 'bridge.test.mjs')], { stdio: 'inherit' });
+// One file at a time: two brokers and browsers at once would compete for the cores.
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1',
+  join(here, 'bridge.test.mjs'), join(here, 'paho.test.mjs')], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
