@@ -208,8 +208,8 @@ class HttpAuth : public HttpEvents {
 
   static bool binary_supports(const std::string& option) {
     const char* binary = std::getenv("TELEMQ_BINARY");
-    if (binary == nullptr) {
-      return false;
+    if (binary == nullptr || *binary == '\0') {
+      binary = TELEMQ_DEFAULT_BINARY;
     }
     std::string help;
     if (FILE* out = ::popen((std::string(binary) + " --help 2>&1").c_str(), "r")) {
