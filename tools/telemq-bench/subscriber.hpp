@@ -66,6 +66,7 @@ class subscriber final : public client_events {
   std::uint64_t deliveries_ = 0;
   std::uint64_t distinct_ = 0;
   std::int64_t last_delivery_ns_ = 0;
+  std::int64_t read_ns_ = 0;  // when the current read arrived; 0 between reads
 };
 
 }  // namespace telemq::bench
