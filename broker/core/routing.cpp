@@ -104,8 +104,9 @@ route_outcome broker::impl::route(const std::shared_ptr<message>& msg, const ses
         kept.retain_as_published = kept.retain_as_published || next.retain_as_published;
         kept.identifiers.insert(kept.identifiers.end(), next.identifiers.begin(),
                                 next.identifiers.end());
-      } else {
-        targets[++out] = std::move(next);
+      } else if (++out != i) {
+        // Never onto itself: a moved-onto-itself vector of identifiers comes out empty.
+        targets[out] = std::move(next);
       }
     }
     targets.resize(out + 1);

@@ -114,6 +114,40 @@ TEST(Publish, OverlappingSubscriptionsGiveOneCopyAtHighestQos_MQTT_3_3_4_2) {
   EXPECT_EQ(ids, (std::vector<std::uint32_t>{1, 2}));
 }
 
+// Sessions are routed in an order of their own (by address); whatever it is, each one's copy
+// carries the identifiers of its own subscriptions, merged or not.
+void expect_own_identifiers(std::uint32_t sessions, bool (*overlaps)(std::uint32_t)) {
+  harness h;
+  std::vector<std::unique_ptr<client>> subs;
+  for (std::uint32_t i = 0; i < sessions; ++i) {
+    subs.push_back(std::make_unique<client>(h));
+    subs.back()->connect("sub" + std::to_string(i));
+    subs.back()->subscribe("t/x", qos::at_most_once, {}, 100 + i);
+    if (overlaps(i)) {
+      subs.back()->subscribe("t/#", qos::at_most_once, {}, 200 + i);
+    }
+  }
+  client pub(h);
+  pub.connect("pub");
+  pub.publish("t/x", "m");
+  for (std::uint32_t i = 0; i < sessions; ++i) {
+    auto got = subs[i]->received();
+    ASSERT_EQ(got.size(), 1u) << i;
+    std::vector<std::uint32_t> ids =
+        std::get<publish_packet>(got[0]).props.subscription_identifiers;
+    std::sort(ids.begin(), ids.end());
+    const auto expected = overlaps(i) ? std::vector<std::uint32_t>{100 + i, 200 + i}
+                                      : std::vector<std::uint32_t>{100 + i};
+    EXPECT_EQ(ids, expected) << i;
+  }
+}
+
+TEST(Publish, EverySubscriberGetsItsOwnSubscriptionIdentifiers_MQTT_3_3_4_3) {
+  expect_own_identifiers(3, [](std::uint32_t) { return false; });
+  expect_own_identifiers(6, [](std::uint32_t i) { return i % 2 == 1; });
+  expect_own_identifiers(6, [](std::uint32_t i) { return i % 2 == 0; });
+}
+
 TEST(Publish, NoLocalSkipsOwnMessages_MQTT_3_8_3_3) {
   harness h;
   client c(h);
