@@ -52,6 +52,12 @@ class decoder {
   // A decoded CONNECT also switches the decoder to the version it names.
   std::optional<result<packet>> next();
 
+  // The bytes of the next complete packet, fixed header included, taken without decoding them:
+  // for a caller that decodes PUBLISH into a reused packet (decode_publish). Empty when no
+  // packet is complete or when the stream is broken; next() then says which. The span stays
+  // valid until the decoder is called again. A CONNECT taken this way does not switch versions.
+  std::span<const std::uint8_t> next_frame();
+
   bool failed() const { return failed_; }
 
   std::size_t buffered_bytes() const { return buffer_.size() - consumed_; }

@@ -141,6 +141,22 @@ std::optional<result<packet>> decoder::next() {
   return out;
 }
 
+std::span<const std::uint8_t> decoder::next_frame() {
+  if (failed_ || consumed_ >= unchecked_) {
+    return {};
+  }
+  const std::span<const std::uint8_t> pending(buffer_.data() + consumed_,
+                                              buffer_.size() - consumed_);
+  detail::fixed_header header;
+  detail::parse_fixed_header([&](std::size_t i) { return pending[i]; }, pending.size(), header);
+  if (header.packet_size() > max_packet_size_ || header.packet_size() > pending.size()) {
+    return {};  // too large (next() reports it) or still arriving
+  }
+  // Not compacted here: the span points into the buffer, which feed() compacts.
+  consumed_ += header.packet_size();
+  return pending.first(header.packet_size());
+}
+
 void decoder::shrink() {
   if (buffered_bytes() != 0) {
     return;

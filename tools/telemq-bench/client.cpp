@@ -71,15 +71,28 @@ void mqtt_client::disconnect() {
 
 void mqtt_client::on_bytes(std::span<const std::uint8_t> bytes) {
   decoder_.feed(bytes);
-  while (auto next = decoder_.next()) {
-    if (!next->ok()) {
-      fail("undecodable packet from broker: " + next->failure().message);
-      return;
+  for (auto frame = decoder_.next_frame(); !frame.empty(); frame = decoder_.next_frame()) {
+    if (static_cast<protocol::packet_type>(frame[0] >> 4) == protocol::packet_type::publish) {
+      if (auto bad = protocol::decode_publish(frame, config_.version, incoming_)) {
+        fail("undecodable PUBLISH from broker: " + bad->message);
+        return;
+      }
+      on_publish(incoming_);
+    } else {
+      auto decoded = protocol::decode_packet(frame, config_.version);
+      if (!decoded.ok()) {
+        fail("undecodable packet from broker: " + decoded.failure().message);
+        return;
+      }
+      handle(decoded.value());
     }
-    handle(next->value());
     if (failed()) {
       return;
     }
+  }
+  if (auto broken = decoder_.next(); broken && !broken->ok()) {
+    fail("undecodable packet from broker: " + broken->failure().message);
+    return;
   }
   if (events_ != nullptr) {
     events_->on_read_batch();
@@ -87,16 +100,16 @@ void mqtt_client::on_bytes(std::span<const std::uint8_t> bytes) {
   link_.flush();
 }
 
-void mqtt_client::handle(protocol::packet& packet) {
-  using protocol::packet_type;
-  if (auto* publish = std::get_if<protocol::publish_packet>(&packet)) {
-    if (events_ == nullptr) {
-      fail("PUBLISH on a connection that never subscribed");
-      return;
-    }
-    events_->on_publish(*publish);
+void mqtt_client::on_publish(protocol::publish_packet& publish) {
+  if (events_ == nullptr) {
+    fail("PUBLISH on a connection that never subscribed");
     return;
   }
+  events_->on_publish(publish);
+}
+
+void mqtt_client::handle(protocol::packet& packet) {
+  using protocol::packet_type;
   const auto ack = [this](packet_type type, const auto& p) {
     if (events_ == nullptr) {
       fail("unexpected " + std::string(protocol::to_string(type)));

@@ -61,6 +61,7 @@ class mqtt_client {
 
  private:
   void on_bytes(std::span<const std::uint8_t> bytes);
+  void on_publish(protocol::publish_packet& publish);
   void handle(protocol::packet& packet);
   void fail(std::string reason);
 
@@ -69,6 +70,8 @@ class mqtt_client {
   client_config config_;
   client_events* events_;
   protocol::decoder decoder_;
+  // Every PUBLISH is decoded into this one, reusing its strings' capacity.
+  protocol::publish_packet incoming_;
   link::done_handler pending_connack_;
   link::done_handler pending_suback_;
   protocol::qos requested_qos_ = protocol::qos::at_most_once;

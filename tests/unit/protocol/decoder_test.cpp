@@ -207,6 +207,40 @@ TEST(Decoder, ShrinkReleasesMemoryWhenIdle) {
   ASSERT_TRUE(next && next->ok());
 }
 
+TEST(Decoder, NextFrameHandsOutEachPacketsBytes) {
+  const auto packets = some_packets();
+  decoder d;
+  const bytes wire = stream_of(packets, v5);
+  d.feed(std::span(wire).first(wire.size() - 1));  // the last packet is not complete
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i + 1 < packets.size(); ++i) {
+    const bytes expected = encoded(packets[i], v5);
+    const auto frame = d.next_frame();
+    ASSERT_EQ(bytes(frame.begin(), frame.end()), expected) << i;
+    offset += frame.size();
+  }
+  EXPECT_TRUE(d.next_frame().empty());
+  EXPECT_FALSE(d.next().has_value());
+  d.feed(std::span(wire).last(1));
+  const auto last = d.next_frame();
+  EXPECT_EQ(bytes(last.begin(), last.end()), encoded(packets.back(), v5));
+  EXPECT_EQ(offset + last.size(), wire.size());
+}
+
+TEST(Decoder, NextFrameStopsAtABrokenStreamAndNextSaysWhy) {
+  decoder d(64);
+  bytes wire = encoded(puback_packet{7}, v311);
+  const bytes too_big = encoded(
+      publish_packet{"t", std::string(100, 'x'), qos::at_most_once, false, false, 0, {}}, v311);
+  wire.insert(wire.end(), too_big.begin(), too_big.end());
+  d.feed(wire);
+  EXPECT_EQ(d.next_frame().size(), 4u);
+  EXPECT_TRUE(d.next_frame().empty());
+  auto bad = d.next();
+  ASSERT_TRUE(bad && !bad->ok());
+  EXPECT_EQ(bad->failure().code, reason_code::packet_too_large);
+}
+
 TEST(Decoder, ShrinkKeepsPendingBytes) {
   decoder d;
   const bytes wire = encoded(pingreq_packet{}, v311);
