@@ -81,7 +81,11 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
                     p.client_id, c.info.remote_address, p.username.value_or(""),
                     static_cast<unsigned>(*refusal)));
     c.version = version;
-    send(c, protocol::connack_packet{.session_present = false, .reason = *refusal});
+    // 3.1.1 has no code for "wrong credentials": return code 4 means the fields are malformed.
+    // Mosquitto answers 5 (not authorized) and 3.1.1 clients expect it.
+    const reason_code answer =
+        version != protocol_version::v5 ? reason_code::not_authorized : *refusal;
+    send(c, protocol::connack_packet{.session_present = false, .reason = answer});
     c.phase = connection_phase::closing;
     c.transport.close();
     return;
