@@ -37,7 +37,7 @@ std::unique_ptr<connection> broker::open(link& transport, connection_info info, 
   auto state = std::make_unique<connection_state>(e, transport, std::move(info), id, now,
                                                   e.limits.max_packet_size);
   e.connections.emplace(id, state.get());
-  return std::unique_ptr<connection>(new connection(std::move(state)));
+  return state;
 }
 
 void broker::tick(timestamp now) {

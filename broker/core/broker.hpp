@@ -55,7 +55,7 @@ using message_observer = std::function<void(const message_ptr&)>;
 // One network connection's protocol state, owned by its transport.
 class connection {
  public:
-  ~connection();
+  virtual ~connection() = default;
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
@@ -70,10 +70,13 @@ class connection {
   // The client id once CONNECT was accepted, else empty.
   const std::string& client_id() const;
 
+ protected:
+  // Only the core's connection_state is one: the handle and the state are one allocation.
+  connection() = default;
+
  private:
-  friend class broker;
-  explicit connection(std::unique_ptr<connection_state> state);
-  std::unique_ptr<connection_state> state_;
+  connection_state& state();
+  const connection_state& state() const;
 };
 
 class broker {

@@ -11,29 +11,34 @@ using protocol::packet_type;
 using protocol::protocol_version;
 using protocol::reason_code;
 
-connection::connection(std::unique_ptr<connection_state> state) : state_(std::move(state)) {}
+connection_state& connection::state() {
+  return static_cast<connection_state&>(*this);
+}
 
-connection::~connection() = default;
+const connection_state& connection::state() const {
+  return static_cast<const connection_state&>(*this);
+}
 
 const std::string& connection::client_id() const {
   static const std::string none;
-  return state_->owner != nullptr ? state_->owner->client_id : none;
+  return state().owner != nullptr ? state().owner->client_id : none;
 }
 
 void connection::on_bytes(std::span<const std::uint8_t> bytes, timestamp now) {
-  state_->engine.on_bytes(*state_, bytes, now);
+  state().engine.on_bytes(state(), bytes, now);
 }
 
 void connection::on_writable(timestamp now) {
-  if (state_->owner != nullptr && state_->phase == connection_phase::connected) {
-    state_->engine.current_time = now;
-    state_->engine.pump(*state_->owner, now);
-    state_->engine.register_barriers();
+  connection_state& c = state();
+  if (c.owner != nullptr && c.phase == connection_phase::connected) {
+    c.engine.current_time = now;
+    c.engine.pump(*c.owner, now);
+    c.engine.register_barriers();
   }
 }
 
 void connection::on_closed(timestamp now) {
-  state_->engine.on_closed(*state_, now);
+  state().engine.on_closed(state(), now);
 }
 
 void broker::impl::on_bytes(connection_state& c, std::span<const std::uint8_t> bytes,

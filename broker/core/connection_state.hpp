@@ -2,6 +2,7 @@
 // The protocol state of one network connection: the decoder, what CONNECT negotiated, topic
 // aliases in both directions, and the packets held back until the store makes them durable.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,7 +30,7 @@ struct held_packet {
   bool dup = false;  // a PUBLISH sent again on session resume
 };
 
-class connection_state {
+class connection_state final : public connection {
  public:
   connection_state(broker::impl& engine, link& transport, connection_info info, std::uint64_t id,
                    timestamp now, std::uint32_t max_packet_size)
@@ -61,7 +62,9 @@ class connection_state {
   bool request_problem_information = true;
 
   std::vector<std::string> incoming_aliases;  // index alias - 1
-  std::unordered_map<std::string, std::uint16_t> outgoing_aliases;
+  // Allocated at the first alias given: most connections never use one, and an empty map
+  // costs an idle connection 56 bytes.
+  std::unique_ptr<std::unordered_map<std::string, std::uint16_t>> outgoing_aliases;
 
   // Token buckets of the publish rate limits; refilled from the time of the last PUBLISH.
   double publish_tokens = 0;

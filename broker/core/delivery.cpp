@@ -204,13 +204,17 @@ void broker::impl::send_publish(connection_state& c, const delivery& d, bool dup
   if (c.client_topic_alias_maximum > 0) {
     // Server-to-client aliases are given to the first topics seen, while the client's maximum
     // allows; the topic is sent once with its alias and then left out.
-    auto alias = c.outgoing_aliases.find(d.msg->topic);
-    if (alias != c.outgoing_aliases.end()) {
+    if (!c.outgoing_aliases) {
+      c.outgoing_aliases = std::make_unique<std::unordered_map<std::string, std::uint16_t>>();
+    }
+    auto& aliases = *c.outgoing_aliases;
+    auto alias = aliases.find(d.msg->topic);
+    if (alias != aliases.end()) {
       view.topic = {};
       view.topic_alias = alias->second;
-    } else if (c.outgoing_aliases.size() < c.client_topic_alias_maximum) {
-      const auto next = static_cast<std::uint16_t>(c.outgoing_aliases.size() + 1);
-      c.outgoing_aliases.emplace(d.msg->topic, next);
+    } else if (aliases.size() < c.client_topic_alias_maximum) {
+      const auto next = static_cast<std::uint16_t>(aliases.size() + 1);
+      aliases.emplace(d.msg->topic, next);
       view.topic_alias = next;
     }
   }

@@ -47,11 +47,11 @@ void decoder::check_headers(std::span<const std::uint8_t> incoming, std::size_t&
       return;
     }
     if (bad_first_byte) {
-      failure_ = std::move(bad_first_byte);
+      failure_ = std::make_unique<error>(std::move(*bad_first_byte));
     } else if (status == detail::header_status::malformed) {
-      failure_ = detail::malformed_remaining_length();
+      failure_ = std::make_unique<error>(detail::malformed_remaining_length());
     } else if (header.packet_size() > max_packet_size_) {
-      failure_ = too_large(header.packet_size(), max_packet_size_);
+      failure_ = std::make_unique<error>(too_large(header.packet_size(), max_packet_size_));
     } else {
       unchecked_ = start + header.packet_size();
       continue;
@@ -111,7 +111,7 @@ std::optional<result<packet>> decoder::next() {
     detail::parse_fixed_header([&](std::size_t i) { return pending[i]; }, pending.size(), header);
     if (header.packet_size() > max_packet_size_) {
       // The limit was lowered after the header arrived.
-      failure_ = too_large(header.packet_size(), max_packet_size_);
+      failure_ = std::make_unique<error>(too_large(header.packet_size(), max_packet_size_));
     } else if (header.packet_size() > pending.size()) {
       return out;  // the body is still arriving
     } else {
@@ -129,7 +129,7 @@ std::optional<result<packet>> decoder::next() {
         }
         return out;
       }
-      failure_ = std::move(*bad);
+      failure_ = std::make_unique<error>(std::move(*bad));
     }
   }
   if (failure_) {
