@@ -54,6 +54,10 @@ admin_api::admin_api(api_context context) : context_(std::move(context)) {
         [](a& api, const call& c, const responder& respond) { api.remove_user(c, respond); });
   r.add("GET", "/api/v1/acl",
         [](a& api, const call&, const responder& respond) { api.show_acl(respond); });
+  r.add("POST", "/api/v1/acl/rules",
+        [](a& api, const call& c, const responder& respond) { api.add_acl_rule(c, respond); });
+  r.add("DELETE", "/api/v1/acl/rules",
+        [](a& api, const call& c, const responder& respond) { api.remove_acl_rule(c, respond); });
   r.add("POST", "/api/v1/reload", at_once([](a& api, const call&) { return api.reload(); }));
 }
 

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "broker/admin/api_support.hpp"
 #include "broker/admin/background_runner.hpp"
 #include "broker/admin/http_message.hpp"
 #include "broker/admin/percent_encoding.hpp"
@@ -35,8 +36,8 @@ struct api_context {
   background_runner& background;
   std::string token;
   bool metrics_without_token = false;
-  // The running access control, reloaded after a change of users; null when the server checks
-  // no files.
+  // The running access control, reloaded after a change of users or ACL rules; null when the
+  // server checks no files.
   auth::file_access_control* access = nullptr;
   std::optional<std::filesystem::path> password_file;
   std::optional<std::filesystem::path> acl_file;
@@ -83,12 +84,24 @@ class admin_api {
   void add_user(const call& c, const responder& respond);
   void change_password(const call& c, const responder& respond);
   void remove_user(const call& c, const responder& respond);
+  // api_acl.cpp
   void show_acl(const responder& respond);
-  // Saves the password file off the broker thread, then reloads the access control.
-  // change answers with the response body on success, or with an error response.
-  using user_change =
-      std::function<std::variant<nlohmann::json, http_response>(const std::filesystem::path&)>;
-  void change_users(unsigned success_status, user_change change, const responder& respond);
+  void add_acl_rule(const call& c, const responder& respond);
+  void remove_acl_rule(const call& c, const responder& respond);
+  // api_auth_files.cpp
+  // change reads the file at the path it is given, edits it and saves it; it answers with the
+  // response body on success, or with an error response. It may throw: std::invalid_argument
+  // becomes 400, auth::acl_syntax_error 409, anything else 500.
+  using file_change = std::function<change_result(const std::filesystem::path&)>;
+  // Runs change on the password file (409 without one) or on the ACL file (409 without one),
+  // off the broker thread, then reloads the access control on the broker thread so that the
+  // change applies at once.
+  void change_password_file(unsigned success_status, file_change change, const responder& respond);
+  void change_acl_file(unsigned success_status, file_change change, const responder& respond);
+  void change_auth_file(const std::filesystem::path& path, unsigned success_status,
+                        file_change change, const responder& respond);
+  // Runs job off the broker thread and answers with what it returns (500 when it throws).
+  void answer_in_background(std::function<http_response()> job, const responder& respond);
   http_response reload();
 
   api_context context_;

@@ -1,7 +1,8 @@
 #pragma once
 // The admin module as the server sees it: the admin API and /metrics on their own listener,
 // $SYS topics, and the tap that counts messages per topic. Everything runs on the broker thread
-// (the io_context given); only writes of the password file go to a worker thread.
+// (the io_context given); only reads and writes of the password and ACL files go to a worker
+// thread.
 //
 // The server constructs it after the broker and the listeners, calls start() once the broker is
 // restored, and stop() when it shuts down; destroy it before the broker and the io_context.
@@ -41,7 +42,7 @@ struct admin_environment {
   boost::asio::io_context& io;
   core::broker& broker;
   // The access control that reads password_file and acl_file; reloaded after the API changes
-  // users. Null when the server checks no files (users endpoints then answer 409).
+  // users or ACL rules. Null when the server checks no files.
   auth::file_access_control* access = nullptr;
   std::optional<std::filesystem::path> password_file;
   std::optional<std::filesystem::path> acl_file;

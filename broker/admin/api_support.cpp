@@ -55,4 +55,20 @@ std::optional<http_response> read_flag(const std::vector<query_parameter>& query
   return std::nullopt;
 }
 
+std::variant<nlohmann::json, http_response> json_body(const std::string& body) {
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return error_response(400, "the body must be a JSON object");
+  }
+  return parsed;
+}
+
+std::optional<std::string> string_field(const nlohmann::json& object, const char* name) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
 }  // namespace telemq::admin

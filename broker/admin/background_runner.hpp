@@ -1,8 +1,7 @@
 #pragma once
-// Blocking work the broker thread must not do itself: writing the password file (it is fsynced)
-// and reading the user and ACL files for the API. Jobs run one at a time, in order, so two
-// changes to the password file never interleave; each returns what to do next on the broker
-// thread.
+// Blocking work the broker thread must not do itself: writing the password and ACL files (they
+// are fsynced) and reading them for the API. Jobs run one at a time, in order, so two changes to
+// a file never interleave; each returns what to do next on the broker thread.
 #include <functional>
 #include <memory>
 

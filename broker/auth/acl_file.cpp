@@ -1,35 +1,9 @@
 #include "broker/auth/acl_file.hpp"
 
-#include <fmt/format.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
-
 #include "broker/protocol/topic.hpp"
 
 namespace telemq::auth {
 namespace {
-
-constexpr std::string_view blanks = " \t\r";
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(blanks);
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(first, text.find_last_not_of(blanks) - first + 1);
-}
-
-// Splits off the first word; `text` keeps what follows it, trimmed.
-std::string_view next_word(std::string_view& text) {
-  const auto end = text.find_first_of(blanks);
-  const std::string_view word = text.substr(0, end);
-  text = end == std::string_view::npos ? std::string_view{} : trim(text.substr(end));
-  return word;
-}
 
 // A name that could stand for more than one topic level, or for a wildcard, once substituted.
 bool unsafe_in_pattern(std::string_view name) {
@@ -39,73 +13,34 @@ bool unsafe_in_pattern(std::string_view name) {
 }  // namespace
 
 acl_rules acl_rules::parse(std::string_view text) {
-  return parse_from(text, {});
+  return acl_rules(acl_document::parse(text));
 }
 
 acl_rules acl_rules::load(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw std::runtime_error(
-        fmt::format("cannot read ACL file '{}': {}", path.string(), std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_from(text.str(), path.string());
+  return acl_rules(acl_document::load(path));
 }
 
-acl_rules acl_rules::parse_from(std::string_view text, std::string_view source) {
-  acl_rules rules;
-  std::vector<rule>* topic_rules = &rules.anonymous_;
-  std::size_t number = 0;
-  const auto fail = [&](std::string_view why) {
-    throw std::runtime_error(source.empty() ? fmt::format("line {}: {}", number, why)
-                                            : fmt::format("{}:{}: {}", source, number, why));
-  };
-  while (!text.empty()) {
-    ++number;
-    const auto end = text.find('\n');
-    std::string_view line = trim(text.substr(0, end));
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    if (line.empty() || line.starts_with('#')) {
-      continue;
-    }
-    const std::string_view keyword = next_word(line);
-    if (keyword == "user") {
-      if (line.empty()) {
-        fail("'user' needs a user name");
-      }
-      topic_rules = &rules.by_user_[std::string(line)];
-      continue;
-    }
-    if (keyword != "topic" && keyword != "pattern") {
-      fail(fmt::format("unknown keyword '{}' (expected topic, user or pattern)", keyword));
-    }
-    const bool pattern = keyword == "pattern";
-    if (line.empty()) {
-      fail(fmt::format("'{}' needs a topic filter", keyword));
-    }
-    // Like Mosquitto: the access word is optional only when the filter is the one word left.
-    const std::string_view first = next_word(line);
+acl_rules::acl_rules(const acl_document& document) {
+  for (const auto& located : document.entries()) {
+    const acl_entry& entry = located.entry;
     rule r;
-    std::string_view filter = line;
-    if (line.empty()) {
-      filter = first;
-      r.grants = static_cast<unsigned char>(core::access::read) |
-                 static_cast<unsigned char>(core::access::write);
-    } else if (first == "read") {
-      r.grants = static_cast<unsigned char>(core::access::read);
-    } else if (first == "write") {
-      r.grants = static_cast<unsigned char>(core::access::write);
-    } else if (first == "readwrite") {
-      r.grants = static_cast<unsigned char>(core::access::read) |
-                 static_cast<unsigned char>(core::access::write);
-    } else if (first != "deny") {
-      fail(fmt::format("'{}' is not an access type (read, write, readwrite or deny)", first));
+    switch (entry.access) {
+      case acl_access::read:
+        r.grants = static_cast<unsigned char>(core::access::read);
+        break;
+      case acl_access::write:
+        r.grants = static_cast<unsigned char>(core::access::write);
+        break;
+      case acl_access::readwrite:
+        r.grants = static_cast<unsigned char>(core::access::read) |
+                   static_cast<unsigned char>(core::access::write);
+        break;
+      case acl_access::deny:
+        break;
     }
-    if (auto invalid = protocol::validate_topic_filter(filter)) {
-      fail(fmt::format("invalid topic filter: {}", invalid->message));
-    }
-    for (std::string_view rest = filter;;) {
+    // The document has checked the filter: '+' and '#' alone in their level, %c and %u too.
+    const bool pattern = entry.scope == acl_scope::pattern;
+    for (std::string_view rest = entry.filter;;) {
       const auto slash = rest.find('/');
       const std::string_view text_level = rest.substr(0, slash);
       level l;
@@ -119,10 +54,6 @@ acl_rules acl_rules::parse_from(std::string_view text, std::string_view source) 
       } else if (pattern && text_level == "%u") {
         l.kind = level_kind::username;
         r.uses_username = true;
-      } else if (pattern && (text_level.find("%c") != std::string_view::npos ||
-                             text_level.find("%u") != std::string_view::npos)) {
-        fail(fmt::format("'{}': %c and %u must be a whole topic level, as in devices/%c/#",
-                         text_level));
       } else {
         l.text = text_level;
       }
@@ -132,9 +63,18 @@ acl_rules acl_rules::parse_from(std::string_view text, std::string_view source) 
       }
       rest.remove_prefix(slash + 1);
     }
-    (pattern ? rules.patterns_ : *topic_rules).push_back(std::move(r));
+    switch (entry.scope) {
+      case acl_scope::anonymous:
+        anonymous_.push_back(std::move(r));
+        break;
+      case acl_scope::user:
+        by_user_[entry.user].push_back(std::move(r));
+        break;
+      case acl_scope::pattern:
+        patterns_.push_back(std::move(r));
+        break;
+    }
   }
-  return rules;
 }
 
 bool acl_rules::covers(const rule& r, const core::client_identity& client,

@@ -23,15 +23,18 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/auth/acl_document.hpp"
 #include "broker/core/access_control.hpp"
 
 namespace telemq::auth {
 
 class acl_rules {
  public:
-  // Throws std::runtime_error naming the line and what is wrong.
+  // Throws acl_syntax_error (a std::runtime_error) naming the line and what is wrong.
   static acl_rules parse(std::string_view text);
+  // Also throws std::runtime_error when the file cannot be read.
   static acl_rules load(const std::filesystem::path& path);
+  explicit acl_rules(const acl_document& document);
 
   // For PUBLISH the topic is a topic name; for SUBSCRIBE the filter requested, which must be
   // covered by a read rule.
@@ -51,7 +54,6 @@ class acl_rules {
     bool uses_username = false;
   };
 
-  static acl_rules parse_from(std::string_view text, std::string_view source);
   static bool covers(const rule& r, const core::client_identity& client, std::string_view filter);
 
   std::vector<rule> anonymous_;

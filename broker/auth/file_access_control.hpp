@@ -43,10 +43,10 @@ class file_access_control final : public core::access_control {
   bool allowed(const core::client_identity& client, std::string_view topic_or_filter,
                core::access kind) override;
 
-  // Re-reads both files (on SIGHUP, or after the admin API changed users). A file that cannot
-  // be read or parsed leaves its previous contents in force; the returned lines say why (empty
-  // when everything was reloaded), and each was logged. Connected clients stay connected; their
-  // next publish, subscribe and delivery are checked against the new rules.
+  // Re-reads both files (on SIGHUP, or after the admin API changed users or ACL rules). A file that
+  // cannot be read or parsed leaves its previous contents in force; the returned lines say why
+  // (empty when everything was reloaded), and each was logged. Connected clients stay connected;
+  // their next publish, subscribe and delivery are checked against the new rules.
   std::vector<std::string> reload();
 
  private:

@@ -1,15 +1,14 @@
 #include "broker/auth/password_file.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "broker/auth/atomic_file.hpp"
 
 namespace telemq::auth {
 namespace {
@@ -51,19 +50,6 @@ const password_hash& decoy() {
 
 std::string system_error(std::string_view what, const std::filesystem::path& path) {
   return fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno));
-}
-
-void write_all(int fd, std::string_view bytes, const std::filesystem::path& temp) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      throw std::runtime_error(system_error("write", temp));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
 }
 
 }  // namespace
@@ -172,52 +158,7 @@ std::string password_file::serialize() const {
 }
 
 void password_file::save(const std::filesystem::path& path) const {
-  const std::filesystem::path folder =
-      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string temp_name = (folder / ("." + path.filename().string() + ".XXXXXX")).string();
-  // mkstemp creates the file with mode 0600: the hashes are never readable by others, not even
-  // between creation and rename.
-  const int fd = ::mkstemp(temp_name.data());
-  if (fd < 0) {
-    throw std::runtime_error(system_error("create a temporary file in", folder));
-  }
-  const std::filesystem::path temp(temp_name);
-  bool open = true;
-  try {
-    // Keep the owner of the file being replaced, so a file written by root for the broker's
-    // user stays readable by the broker. Only root may do this; others keep their own.
-    struct stat existing {};
-    if (::stat(path.c_str(), &existing) == 0 && ::geteuid() == 0) {
-      if (::fchown(fd, existing.st_uid, existing.st_gid) != 0) {
-        throw std::runtime_error(system_error("set the owner of", temp));
-      }
-    }
-    write_all(fd, serialize(), temp);
-    if (::fsync(fd) != 0) {
-      throw std::runtime_error(system_error("fsync", temp));
-    }
-    open = false;  // the descriptor is gone after close() even when it reports an error
-    if (::close(fd) != 0) {
-      throw std::runtime_error(system_error("close", temp));
-    }
-  } catch (...) {
-    if (open) {
-      ::close(fd);
-    }
-    ::unlink(temp.c_str());
-    throw;
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string why = system_error("replace", path);
-    ::unlink(temp.c_str());
-    throw std::runtime_error(why);
-  }
-  // The rename is durable only once the folder's entry is on disk.
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  write_file_atomically(path, serialize(), file_mode::owner_only);
 }
 
 }  // namespace telemq::auth

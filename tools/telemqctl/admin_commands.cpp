@@ -1,5 +1,5 @@
-// status, clients, sessions, subs, retained, users and reload: one admin API call each, printed
-// as a table or, with --json, as the API's JSON.
+// status, clients, sessions, subs, retained, users, acl and reload: one admin API call each,
+// printed as a table or, with --json, as the API's JSON.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -295,6 +295,13 @@ void add_retained_group(CLI::App& app, global_options& options) {
   });
 }
 
+// The problems the broker met reloading the files after a change, on stderr.
+void print_warnings(const json& answer) {
+  for (const auto& w : answer.value("warnings", json::array())) {
+    std::cerr << "warning: " << w.get<std::string>() << '\n';
+  }
+}
+
 void add_users_group(CLI::App& app, global_options& options) {
   auto* group = app.add_subcommand("users", "Users of the password file");
   group->require_subcommand(1);
@@ -311,16 +318,11 @@ void add_users_group(CLI::App& app, global_options& options) {
     std::string password;
   };
   auto o = std::make_shared<user_options>();
-  const auto print_warnings = [](const json& answer) {
-    for (const auto& w : answer.value("warnings", json::array())) {
-      std::cerr << "warning: " << w.get<std::string>() << '\n';
-    }
-  };
   auto* add = group->add_subcommand("add", "Add a user (asks for the password)");
   add->add_option("user", o->user, "User name")->required();
   add->add_option("--password", o->password,
                   "The password (visible to other local users in ps: for tests only)");
-  add->callback([&options, o, print_warnings] {
+  add->callback([&options, o] {
     const std::string password = o->password.empty() ? read_new_password(o->user) : o->password;
     show(
         options, "POST", "/api/v1/users",
@@ -335,7 +337,7 @@ void add_users_group(CLI::App& app, global_options& options) {
   passwd->add_option("user", o->user, "User name")->required();
   passwd->add_option("--password", o->password,
                      "The password (visible to other local users in ps: for tests only)");
-  passwd->callback([&options, o, print_warnings] {
+  passwd->callback([&options, o] {
     const std::string password = o->password.empty() ? read_new_password(o->user) : o->password;
     show(
         options, "PUT", path_with("/api/v1/users/", o->user) + "/password",
@@ -348,10 +350,108 @@ void add_users_group(CLI::App& app, global_options& options) {
 
   auto* remove = group->add_subcommand("remove", "Remove a user");
   remove->add_option("user", o->user, "User name")->required();
-  remove->callback([&options, o, print_warnings] {
+  remove->callback([&options, o] {
     show(options, "DELETE", path_with("/api/v1/users/", o->user), [&](const json& answer) {
       print_warnings(answer);
       std::cout << "removed " << printable(o->user) << '\n';
+    });
+  });
+}
+
+// One rule as add and remove name it: who (--user NAME, --anonymous or --pattern), the access
+// and the filter.
+struct acl_rule_options {
+  std::string user;
+  bool anonymous = false;
+  bool pattern = false;
+  std::string access;
+  std::string filter;
+
+  void add_to(CLI::App& command) {
+    auto* user_option = command.add_option("--user", user, "A rule for this user");
+    auto* anonymous_flag =
+        command.add_flag("--anonymous", anonymous, "A rule for anonymous clients");
+    auto* pattern_flag =
+        command.add_flag("--pattern", pattern, "A pattern for every client (%c, %u)");
+    user_option->excludes(anonymous_flag)->excludes(pattern_flag);
+    anonymous_flag->excludes(pattern_flag);
+    command.add_option("access", access, "read, write, readwrite or deny")
+        ->required()
+        ->check(CLI::IsMember({"read", "write", "readwrite", "deny"}));
+    command.add_option("filter", filter, "Topic filter")->required();
+  }
+  std::string scope() const {
+    if (!user.empty()) {
+      return "user";
+    }
+    if (anonymous) {
+      return "anonymous";
+    }
+    if (pattern) {
+      return "pattern";
+    }
+    throw ctl_error(exit_status::usage,
+                    "say whom the rule is for: --user NAME, --anonymous or "
+                    "--pattern");
+  }
+  // "user alice deny plant/#", "anonymous read public/#"
+  std::string describe() const {
+    const std::string who = user.empty() ? scope() : "user " + user;
+    return printable(fmt::format("{} {} {}", who, access, filter));
+  }
+};
+
+void print_acl_rules(const json& answer) {
+  if (answer.at("rules").is_null()) {
+    throw ctl_error(exit_status::failed,
+                    "the ACL file has an error: " + answer.value("problem", std::string()));
+  }
+  table t({"LINE", "SCOPE", "USER", "ACCESS", "FILTER"});
+  for (const auto& r : answer.at("rules")) {
+    t.add({r.at("line").dump(), text_of(r.at("scope")),
+           r.contains("user") ? text_of(r.at("user")) : "-", text_of(r.at("access")),
+           text_of(r.at("filter"))});
+  }
+  t.print(std::cout);
+}
+
+void add_acl_group(CLI::App& app, global_options& options) {
+  auto* group = app.add_subcommand("acl", "Rules of the ACL file");
+  group->require_subcommand(1);
+  group->add_subcommand("list", "List the rules with their line in the file")->callback([&options] {
+    show(options, "GET", "/api/v1/acl", print_acl_rules);
+  });
+
+  auto o = std::make_shared<acl_rule_options>();
+  auto* add = group->add_subcommand("add", "Add a rule; it applies at once");
+  o->add_to(*add);
+  add->callback([&options, o] {
+    json rule = {{"scope", o->scope()}, {"access", o->access}, {"filter", o->filter}};
+    if (!o->user.empty()) {
+      rule["user"] = o->user;
+    }
+    show(
+        options, "POST", "/api/v1/acl/rules",
+        [&](const json& answer) {
+          print_warnings(answer);
+          std::cout << "added " << o->describe() << '\n';
+        },
+        rule);
+  });
+
+  auto* remove = group->add_subcommand("remove", "Remove a rule (every line that has it)");
+  o->add_to(*remove);
+  remove->callback([&options, o] {
+    query q;
+    q.add("scope", o->scope());
+    if (!o->user.empty()) {
+      q.add("user", o->user);
+    }
+    q.add("access", o->access);
+    q.add("filter", o->filter);
+    show(options, "DELETE", "/api/v1/acl/rules" + q.text(), [&](const json& answer) {
+      print_warnings(answer);
+      std::cout << "removed " << o->describe() << '\n';
     });
   });
 }
@@ -366,6 +466,7 @@ void add_admin_commands(CLI::App& app, global_options& options) {
   add_subscriptions_group(app, options);
   add_retained_group(app, options);
   add_users_group(app, options);
+  add_acl_group(app, options);
   app.add_subcommand("reload", "Re-read the configuration, like SIGHUP")->callback([&options] {
     show(options, "POST", "/api/v1/reload", [](const json&) { std::cout << "reloaded\n"; });
   });

@@ -16,7 +16,7 @@ struct global_options {
   bool json = false;  // machine-readable output
 };
 
-// status, clients, sessions, subs, retained, users, reload
+// status, clients, sessions, subs, retained, users, acl, reload
 void add_admin_commands(CLI::App& app, global_options& options);
 // top
 void add_top_command(CLI::App& app, global_options& options);

@@ -78,14 +78,22 @@ std::string admin_daemon::start() {
          << settings_.listener_toml << "\n"
          << "[admin]\nlisten = \"http://127.0.0.1:0\"\nsys_interval = " << settings_.sys_interval
          << "\n\n";
+  if (!settings_.users.empty() || !settings_.acl.empty()) {
+    config << "[auth]\n";
+  }
   if (!settings_.users.empty()) {
     auth::password_file passwords;
     for (const auto& [user, password] : settings_.users) {
       passwords.set_password(user, password);
     }
     passwords.save(password_file());
-    config << "[auth]\npassword_file = \"" << password_file().string() << "\"\n\n";
+    config << "password_file = \"" << password_file().string() << "\"\n";
   }
+  if (!settings_.acl.empty()) {
+    std::ofstream(acl_file(), std::ios::binary) << settings_.acl;
+    config << "acl_file = \"" << acl_file().string() << "\"\n";
+  }
+  config << "\n";
   config << settings_.extra_toml;
   config.close();
 

@@ -22,6 +22,8 @@ struct daemon_settings {
   std::string listener_toml;  // more keys of that listener's table ("max_connections = 3\n")
   // Written as the file given as [auth] password_file when not empty: user -> password.
   std::vector<std::pair<std::string, std::string>> users;
+  // Written as the file given as [auth] acl_file when not empty.
+  std::string acl;
   std::string extra_toml;  // appended to the file
   int sys_interval = 1;    // [admin] sys_interval; 0: no $SYS messages
 };
@@ -49,6 +51,7 @@ class admin_daemon {
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path data_dir() const { return dir_ / "data"; }
   std::filesystem::path password_file() const { return dir_ / "passwords"; }
+  std::filesystem::path acl_file() const { return dir_ / "acl"; }
   std::string token() const;
   std::string log() const;
 

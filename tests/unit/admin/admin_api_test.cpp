@@ -305,6 +305,201 @@ TEST_F(AdminApiTest, TheAclFileIsShownAsText) {
   EXPECT_EQ(shown.at("path"), acl.string());
 }
 
+class AdminAclTest : public AdminApiTest {
+ protected:
+  static constexpr const char* original =
+      "# site rules\n"
+      "topic read public/#\n"
+      "\n"
+      "user alice\n"
+      "topic readwrite plant/#\n";
+
+  AdminAclTest() {
+    std::ofstream(acl) << original;
+    access.emplace(auth::file_access_control_options{std::nullopt, acl, {}});
+    make_api(&*access, std::nullopt, acl);
+  }
+
+  std::string acl_text() const {
+    std::ifstream in(acl);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // The error message of a request that must fail with this status.
+  std::string error_of(const std::string& method, const std::string& target,
+                       const std::string& body, unsigned status = 400) {
+    const auto r = call(method, target, body);
+    EXPECT_EQ(r.status, status) << method << " " << target << " " << body << ": " << r.body;
+    return json::parse(r.body).at("error").get<std::string>();
+  }
+
+  std::filesystem::path acl = dir / "acl";
+  std::optional<auth::file_access_control> access;
+};
+
+TEST_F(AdminAclTest, ARuleAddedAppliesAtOnceAndRemovingItRestoresTheFile) {
+  const core::client_identity alice{"sensor-1", "alice"};
+  ASSERT_TRUE(access->allowed(alice, "plant/7/temp", core::access::write));
+
+  auto r = call("POST", "/api/v1/acl/rules",
+                R"({"scope":"user","user":"alice","access":"deny","filter":"plant/7/#"})");
+  ASSERT_EQ(r.status, 201U) << r.body;
+  EXPECT_EQ(
+      json::parse(r.body),
+      (json{{"rule",
+             {{"scope", "user"}, {"user", "alice"}, {"access", "deny"}, {"filter", "plant/7/#"}}},
+            {"added", true}}));
+  EXPECT_EQ(acl_text(), std::string(original) + "topic deny plant/7/#\n");
+  EXPECT_FALSE(access->allowed(alice, "plant/7/temp", core::access::write));
+  EXPECT_FALSE(access->allowed(alice, "plant/7/#", core::access::read));
+  EXPECT_TRUE(access->allowed(alice, "plant/8/temp", core::access::write));
+
+  EXPECT_EQ(
+      error_of("POST", "/api/v1/acl/rules",
+               R"({"scope":"user","user":"alice","access":"deny","filter":"plant/7/#"})", 409),
+      "the rule user 'alice' deny plant/7/# exists (line 6)");
+
+  const auto shown = get_json("/api/v1/acl");
+  EXPECT_EQ(shown.at("text"), acl_text());
+  EXPECT_EQ(shown.at("rules"),
+            (json{{{"scope", "anonymous"}, {"access", "read"}, {"filter", "public/#"}, {"line", 2}},
+                  {{"scope", "user"},
+                   {"user", "alice"},
+                   {"access", "readwrite"},
+                   {"filter", "plant/#"},
+                   {"line", 5}},
+                  {{"scope", "user"},
+                   {"user", "alice"},
+                   {"access", "deny"},
+                   {"filter", "plant/7/#"},
+                   {"line", 6}}}));
+
+  r = call("DELETE", "/api/v1/acl/rules?scope=user&user=alice&access=deny&filter=plant%2F7%2F%23");
+  ASSERT_EQ(r.status, 200U) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("removed"), 1);
+  EXPECT_EQ(acl_text(), original);
+  EXPECT_TRUE(access->allowed(alice, "plant/7/temp", core::access::write));
+  EXPECT_EQ(
+      error_of("DELETE", "/api/v1/acl/rules?scope=user&user=alice&access=deny&filter=plant/7/%23",
+               "", 404),
+      "no rule user 'alice' deny plant/7/#");
+}
+
+TEST_F(AdminAclTest, AnonymousRulesAndPatternsAreEditedToo) {
+  const core::client_identity anonymous{"anon-1", ""};
+  const core::client_identity device{"dev-9", "alice"};
+  EXPECT_TRUE(access->allowed(anonymous, "public/secret", core::access::read));
+  ASSERT_EQ(call("POST", "/api/v1/acl/rules",
+                 R"({"scope":"anonymous","access":"deny","filter":"public/secret"})")
+                .status,
+            201U);
+  EXPECT_FALSE(access->allowed(anonymous, "public/secret", core::access::read));
+  EXPECT_TRUE(access->allowed(anonymous, "public/news", core::access::read));
+
+  EXPECT_FALSE(access->allowed(device, "devices/dev-9/commands", core::access::read));
+  ASSERT_EQ(call("POST", "/api/v1/acl/rules",
+                 R"({"scope":"pattern","access":"read","filter":"devices/%c/+"})")
+                .status,
+            201U);
+  EXPECT_TRUE(access->allowed(device, "devices/dev-9/commands", core::access::read));
+  EXPECT_FALSE(access->allowed(device, "devices/dev-8/commands", core::access::read));
+  EXPECT_EQ(acl_text(),
+            "# site rules\n"
+            "topic read public/#\n"
+            "topic deny public/secret\n"
+            "\n"
+            "user alice\n"
+            "topic readwrite plant/#\n"
+            "\n"
+            "pattern read devices/%c/+\n");
+
+  // In a query '+' is the wildcard, not a space.
+  EXPECT_EQ(
+      call("DELETE", "/api/v1/acl/rules?scope=pattern&access=read&filter=devices/%25c/+").status,
+      200U);
+  EXPECT_EQ(
+      call("DELETE", "/api/v1/acl/rules?scope=anonymous&access=deny&filter=public%2Fsecret").status,
+      200U);
+  EXPECT_EQ(acl_text(), original);
+  EXPECT_FALSE(access->allowed(device, "devices/dev-9/commands", core::access::read));
+}
+
+TEST_F(AdminAclTest, BadRulesAreRefusedWith400AndTheFileIsLeftAlone) {
+  const std::string rules = "/api/v1/acl/rules";
+  EXPECT_EQ(error_of("POST", rules, "not json"), "the body must be a JSON object");
+  EXPECT_EQ(error_of("POST", rules, "{}"), "\"scope\" must be user, anonymous or pattern");
+  EXPECT_EQ(error_of("POST", rules, R"({"scope":"everyone","access":"read","filter":"a"})"),
+            "\"scope\" must be user, anonymous or pattern");
+  EXPECT_EQ(error_of("POST", rules, R"({"scope":"user","access":"read","filter":"a"})"),
+            "scope user needs a non-empty \"user\"");
+  EXPECT_EQ(error_of("POST", rules, R"({"scope":"user","user":"","access":"read","filter":"a"})"),
+            "scope user needs a non-empty \"user\"");
+  EXPECT_EQ(
+      error_of("POST", rules, R"({"scope":"user","user":"alice","access":"all","filter":"a"})"),
+      "\"access\" must be read, write, readwrite or deny");
+  EXPECT_EQ(error_of("POST", rules, R"({"scope":"user","user":"alice","access":"read"})"),
+            "the rule needs a non-empty \"filter\"");
+  EXPECT_EQ(
+      error_of("POST", rules, R"({"scope":"user","user":"alice","access":"read","filter":7})"),
+      "the rule needs a non-empty \"filter\"");
+  EXPECT_TRUE(
+      error_of("POST", rules, R"({"scope":"user","user":"alice","access":"read","filter":"a/#/b"})")
+          .starts_with("invalid topic filter: "));
+  EXPECT_TRUE(error_of("POST", rules, R"({"scope":"anonymous","access":"read","filter":"a+"})")
+                  .starts_with("invalid topic filter: "));
+  EXPECT_EQ(error_of("POST", rules, R"({"scope":"pattern","access":"read","filter":"dev-%c"})"),
+            "'dev-%c': %c and %u must be a whole topic level, as in devices/%c/#");
+  EXPECT_EQ(error_of("POST", rules,
+                     R"({"scope":"user","user":"alice\ntopic #","access":"read","filter":"a"})"),
+            "the user name contains a control character");
+  EXPECT_EQ(
+      error_of("POST", rules, R"({"scope":"user","user":"alice","access":"read","filter":"a\n#"})"),
+      "the topic filter contains a control character");
+  EXPECT_EQ(error_of("POST", rules,
+                     R"({"scope":"anonymous","user":"alice","access":"read","filter":"a"})"),
+            "a user name goes with scope user only, not anonymous");
+  EXPECT_EQ(error_of("DELETE", rules, ""), "\"scope\" must be user, anonymous or pattern");
+  EXPECT_TRUE(error_of("DELETE", rules + "?scope=anonymous&access=read&filter=a%2F%23%2Fb", "")
+                  .starts_with("invalid topic filter: "));
+  EXPECT_EQ(error_of("DELETE", rules + "?scope=anonymous&access=read&filter=", ""),
+            "the rule needs a non-empty \"filter\"");
+
+  const auto r = call("GET", rules);
+  EXPECT_EQ(r.status, 405U);
+  EXPECT_EQ(r.allow, "POST, DELETE");
+  EXPECT_EQ(acl_text(), original);
+}
+
+TEST_F(AdminAclTest, ABrokenFileIsShownWithItsProblemAndNotEdited) {
+  std::ofstream(acl) << "user alice\ntopic\n";
+  const auto shown = get_json("/api/v1/acl");
+  EXPECT_EQ(shown.at("text"), "user alice\ntopic\n");
+  EXPECT_TRUE(shown.at("rules").is_null());
+  EXPECT_EQ(shown.at("problem"), "line 2: 'topic' needs a topic filter");
+  EXPECT_EQ(error_of("POST", "/api/v1/acl/rules",
+                     R"({"scope":"anonymous","access":"read","filter":"a"})", 409),
+            "the file has an error, correct it by hand first: " + acl.string() +
+                ":2: 'topic' needs a topic filter");
+  EXPECT_EQ(acl_text(), "user alice\ntopic\n");
+
+  std::filesystem::remove(acl);
+  EXPECT_EQ(error_of("POST", "/api/v1/acl/rules",
+                     R"({"scope":"anonymous","access":"read","filter":"a"})", 500),
+            "cannot read ACL file '" + acl.string() + "': No such file or directory");
+}
+
+TEST_F(AdminApiTest, AclRulesNeedAnAclFile) {
+  const std::string body = R"({"scope":"anonymous","access":"read","filter":"a"})";
+  const std::string without =
+      "the broker has no ACL file: set acl_file in the [auth] table of the configuration and "
+      "restart the broker";
+  EXPECT_EQ(json::parse(call("POST", "/api/v1/acl/rules", body).body).at("error"), without);
+  const auto r = call("DELETE", "/api/v1/acl/rules?scope=anonymous&access=read&filter=a");
+  EXPECT_EQ(r.status, 409U);
+  EXPECT_EQ(json::parse(r.body).at("error"), without);
+  EXPECT_FALSE(std::filesystem::exists(dir / "acl"));
+}
+
 TEST_F(AdminApiTest, ReloadCallsTheServerAndReportsProblems) {
   EXPECT_EQ(call("POST", "/api/v1/reload").status, 200U);
   reload_problems = {"telemq.toml:3: log_level: 'loud' is not one of trace, debug"};
