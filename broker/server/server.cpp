@@ -173,7 +173,7 @@ class broker_daemon {
                            .connections = &connections_,
                            .version = std::string(version()),
                            .durability = std::string(to_string(config_.durability)),
-                           .reload = [this] { return reload(); },
+                           .reload = [this] { return reload_notifying_systemd(); },
                            .log = log_,
                        });
   }
@@ -216,11 +216,7 @@ class broker_daemon {
         stop(signal);
         return;
       }
-      if (!stopping_) {
-        notify_systemd(reloading_notification());
-        reload();
-        notify_systemd("READY=1");
-      }
+      reload_notifying_systemd();
       wait_for_signal();
     });
   }
@@ -308,8 +304,20 @@ class broker_daemon {
     });
   }
 
-  // SIGHUP and POST /api/v1/reload: re-reads the configuration and applies what can change
-  // while running. Returns what could not be applied (for the admin API's answer).
+  // SIGHUP and POST /api/v1/reload: reload() between RELOADING=1 and READY=1, so that systemd
+  // (and `systemctl reload`) sees the reload start and end whichever way it was asked for.
+  std::vector<std::string> reload_notifying_systemd() {
+    if (stopping_) {
+      return {"the broker is stopping"};
+    }
+    notify_systemd(reloading_notification());
+    auto problems = reload();
+    notify_systemd("READY=1");
+    return problems;
+  }
+
+  // Re-reads the configuration and applies what can change while running. Returns what could
+  // not be applied (for the admin API's answer).
   std::vector<std::string> reload() {
     std::vector<std::string> problems;
     config next;

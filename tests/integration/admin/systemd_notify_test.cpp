@@ -1,7 +1,7 @@
 // sd_notify against the real daemon: a test plays systemd's part with a unix datagram socket
 // named by NOTIFY_SOCKET, starts telemq and checks what it reports: READY=1 only once its
-// listeners accept connections, RELOADING=1 and READY=1 around a SIGHUP reload, WATCHDOG=1 at
-// half of WATCHDOG_USEC, and STOPPING=1 on SIGTERM.
+// listeners accept connections, RELOADING=1 and READY=1 around a reload (SIGHUP or POST
+// /api/v1/reload), WATCHDOG=1 at half of WATCHDOG_USEC, and STOPPING=1 on SIGTERM.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -131,11 +131,12 @@ class SystemdNotify : public ::testing::Test {
     std::filesystem::remove_all(dir, ignored);
   }
 
-  void start(const std::string& notify_name, std::vector<std::string> environment = {}) {
+  void start(const std::string& notify_name, std::vector<std::string> environment = {},
+             const std::string& admin_listen = "off") {
     environment.push_back("NOTIFY_SOCKET=" + notify_name);
     std::string error;
     pid = spawn_process({telemq_binary(), "--listen", "mqtt://127.0.0.1:0", "--data-dir",
-                         (dir / "data").string(), "--admin-listen", "off"},
+                         (dir / "data").string(), "--admin-listen", admin_listen},
                         dir / "telemq.log", dir / "telemq.log", error, environment);
     ASSERT_GT(pid, 0) << error;
   }
@@ -193,6 +194,30 @@ TEST_F(SystemdNotify, ReadyOnceListeningReloadingAroundSighupStoppingOnSigterm) 
   EXPECT_TRUE(status.clean()) << status.describe() << "\n" << log();
   EXPECT_EQ(systemd.seen().size(), 4U);
   EXPECT_EQ(systemd.watchdog_pings(), 0) << "no WATCHDOG_USEC, no watchdog";
+}
+
+TEST_F(SystemdNotify, AReloadThroughTheAdminApiIsAnnouncedLikeSighup) {
+  notify_socket systemd((dir / "notify.sock").string());
+  ASSERT_TRUE(systemd.bound()) << std::strerror(errno);
+  start(systemd.name(), {}, "http://127.0.0.1:0");
+  ASSERT_TRUE(systemd.wait_for("READY=1")) << log();
+  const std::string marker = "event=admin_listening url=";
+  const auto at = log().find(marker);
+  ASSERT_NE(at, std::string::npos) << log();
+  const std::string url =
+      log().substr(at + marker.size(), log().find(' ', at + marker.size()) - at - marker.size());
+
+  const auto reload = run_ctl(dir, {"--url", url, "--data-dir", (dir / "data").string(), "reload"});
+  ASSERT_EQ(reload.code(), 0) << reload.err << log();
+  EXPECT_EQ(reload.out, "reloaded\n");
+  // The answer comes after READY=1 was sent: both are waiting on the socket already.
+  ASSERT_TRUE(systemd.wait_for("RELOADING=1", 1s)) << log();
+  EXPECT_TRUE(systemd.seen().back().starts_with("RELOADING=1\nMONOTONIC_USEC="))
+      << systemd.seen().back();
+  EXPECT_TRUE(systemd.wait_for("READY=1", 1s)) << log();
+  EXPECT_EQ(systemd.seen().size(), 3U);
+  EXPECT_NE(log().find("event=reloaded"), std::string::npos) << log();
+  EXPECT_TRUE(stop().clean()) << log();
 }
 
 TEST_F(SystemdNotify, AnAbstractSocketNameIsUsed) {
