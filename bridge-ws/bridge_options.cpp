@@ -80,7 +80,7 @@ bridge_options parse_bridge_options(std::string_view url_path) {
   if (!target.path.empty()) {
     out.mqtt_path = std::string(target.path);
   }
-  const auto parameters = parse_query(target.query);
+  const auto parameters = text::parse_query(target.query);
   if (!parameters) {
     throw std::invalid_argument("listener options: malformed %-escape in '" +
                                 std::string(target.query) + "'");

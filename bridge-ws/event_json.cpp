@@ -3,8 +3,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "bridge-ws/base64.hpp"
 #include "broker/protocol/topic.hpp"
+#include "broker/text/base64.hpp"
 
 namespace telemq::bridge_ws {
 
@@ -16,7 +16,7 @@ std::string encode_event_json(const core::message& msg, std::optional<std::uint6
   }
   event["topic"] = msg.topic;
   const bool text = protocol::is_valid_mqtt_utf8(msg.payload);
-  event["payload"] = text ? msg.payload : base64_encode(msg.payload);
+  event["payload"] = text ? msg.payload : text::base64_encode(std::string_view(msg.payload));
   event["base64"] = !text;
   event["qos"] = static_cast<int>(msg.qos_level);
   event["retain"] = msg.retain;

@@ -2,17 +2,11 @@
 
 #include <algorithm>
 
+#include "broker/text/ascii.hpp"
+
 namespace telemq::bridge_ws {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
 
 // "https://host:port" -> "host:port"
 std::string_view authority(std::string_view origin) {
@@ -26,7 +20,7 @@ std::optional<std::string> choose_subprotocol(std::string_view offered) {
   bool any = false;
   while (!offered.empty()) {
     const auto comma = offered.find(',');
-    const auto name = trim(offered.substr(0, comma));
+    const auto name = text::trim(offered.substr(0, comma));
     offered = comma == std::string_view::npos ? std::string_view{} : offered.substr(comma + 1);
     if (name.empty()) {
       continue;

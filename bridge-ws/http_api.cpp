@@ -102,7 +102,7 @@ http_outcome http_api::handle(const http_request& request, const core::connectio
       return std::move(*refusal);
     }
     const auto& client = std::get<core::client_identity>(identity);
-    const auto parameters = parse_query(target.query);
+    const auto parameters = text::parse_query(target.query);
     if (!parameters) {
       return json_error(400, "malformed %-escape in the query string");
     }
@@ -177,9 +177,10 @@ http_api::identity_or_refusal http_api::authenticate(
   return core::client_identity{{}, username.value_or(connection.certificate_username)};
 }
 
-http_api::filter_or_refusal http_api::read_filter(const std::vector<query_parameter>& parameters,
-                                                  const core::client_identity& identity) const {
-  auto filters = values_of(parameters, "topic");
+http_api::filter_or_refusal http_api::read_filter(
+    const std::vector<text::query_parameter>& parameters,
+    const core::client_identity& identity) const {
+  auto filters = text::query_values(parameters, "topic");
   if (filters.empty()) {
     return json_error(400, "give at least one topic filter, e.g. ?topic=sensors/%23 (%23 is #)");
   }
@@ -204,7 +205,7 @@ http_api::filter_or_refusal http_api::read_filter(const std::vector<query_parame
   return event_filter(std::move(filters), identity, access_);
 }
 
-http_outcome http_api::events(const std::vector<query_parameter>& parameters,
+http_outcome http_api::events(const std::vector<text::query_parameter>& parameters,
                               const http_request& request,
                               const core::client_identity& identity) const {
   auto filter = read_filter(parameters, identity);
@@ -214,7 +215,7 @@ http_outcome http_api::events(const std::vector<query_parameter>& parameters,
   // EventSource sends the header when it reconnects; the parameter lets a page resume from an
   // id it kept (after a reload, say).
   std::string last_text = request.last_event_id;
-  if (auto from_query = value_of(parameters, "last_event_id")) {
+  if (auto from_query = text::query_value(parameters, "last_event_id")) {
     last_text = *from_query;
   }
   std::optional<std::uint64_t> last_event_id;
@@ -231,14 +232,14 @@ http_outcome http_api::events(const std::vector<query_parameter>& parameters,
   return sse_plan{std::move(std::get<event_filter>(filter)), last_event_id, std::move(head)};
 }
 
-http_outcome http_api::poll(const std::vector<query_parameter>& parameters,
+http_outcome http_api::poll(const std::vector<text::query_parameter>& parameters,
                             const core::client_identity& identity) const {
   auto filter = read_filter(parameters, identity);
   if (auto* refusal = std::get_if<http_response>(&filter)) {
     return std::move(*refusal);
   }
   std::optional<std::uint64_t> after;
-  if (const auto text = value_of(parameters, "after")) {
+  if (const auto text = text::query_value(parameters, "after")) {
     after = parse_id(*text);
     if (!after) {
       return json_error(400, "after='" + *text + "' is not an event id");
@@ -249,9 +250,10 @@ http_outcome http_api::poll(const std::vector<query_parameter>& parameters,
   return poll_plan{std::move(std::get<event_filter>(filter)), after, std::move(head)};
 }
 
-http_response http_api::publish(const std::vector<query_parameter>& parameters, std::string body,
-                                const core::client_identity& identity, core::timestamp now) {
-  const auto topic = value_of(parameters, "topic");
+http_response http_api::publish(const std::vector<text::query_parameter>& parameters,
+                                std::string body, const core::client_identity& identity,
+                                core::timestamp now) {
+  const auto topic = text::query_value(parameters, "topic");
   if (!topic) {
     return json_error(400, "give the topic to publish to: /publish?topic=...");
   }
@@ -263,13 +265,13 @@ http_response http_api::publish(const std::vector<query_parameter>& parameters, 
   }
   auto msg = std::make_shared<core::message>();
   msg->topic = *topic;
-  if (const auto qos = value_of(parameters, "qos")) {
+  if (const auto qos = text::query_value(parameters, "qos")) {
     if (*qos != "0" && *qos != "1" && *qos != "2") {
       return json_error(400, "qos must be 0, 1 or 2, got '" + *qos + "'");
     }
     msg->qos_level = static_cast<protocol::qos>((*qos)[0] - '0');
   }
-  if (const auto retain = value_of(parameters, "retain")) {
+  if (const auto retain = text::query_value(parameters, "retain")) {
     if (*retain == "1" || *retain == "true") {
       msg->retain = true;
     } else if (*retain != "0" && *retain != "false") {

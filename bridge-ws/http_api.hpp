@@ -80,13 +80,13 @@ class http_api {
   http_outcome upgrade(const http_request& request) const;
   identity_or_refusal authenticate(const http_request& request,
                                    const core::connection_info& connection) const;
-  filter_or_refusal read_filter(const std::vector<query_parameter>& parameters,
+  filter_or_refusal read_filter(const std::vector<text::query_parameter>& parameters,
                                 const core::client_identity& identity) const;
-  http_outcome events(const std::vector<query_parameter>& parameters, const http_request& request,
-                      const core::client_identity& identity) const;
-  http_outcome poll(const std::vector<query_parameter>& parameters,
+  http_outcome events(const std::vector<text::query_parameter>& parameters,
+                      const http_request& request, const core::client_identity& identity) const;
+  http_outcome poll(const std::vector<text::query_parameter>& parameters,
                     const core::client_identity& identity) const;
-  http_response publish(const std::vector<query_parameter>& parameters, std::string body,
+  http_response publish(const std::vector<text::query_parameter>& parameters, std::string body,
                         const core::client_identity& identity, core::timestamp now);
   http_response stats(core::timestamp now) const;
 

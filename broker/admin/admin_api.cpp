@@ -73,7 +73,7 @@ void admin_api::handle(const http_request& request, const responder& respond) {
     respond(error_response(401, "unauthorized"));
     return;
   }
-  auto query = parse_query(query_text);
+  auto query = text::parse_query(query_text);
   if (!query) {
     respond(error_response(400, "the query has a malformed %-escape"));
     return;

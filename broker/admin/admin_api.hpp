@@ -15,10 +15,10 @@
 #include "broker/admin/api_support.hpp"
 #include "broker/admin/background_runner.hpp"
 #include "broker/admin/http_message.hpp"
-#include "broker/admin/percent_encoding.hpp"
 #include "broker/admin/router.hpp"
 #include "broker/admin/telemetry.hpp"
 #include "broker/core/broker.hpp"
+#include "broker/text/percent_encoding.hpp"
 
 namespace telemq::auth {
 class file_access_control;
@@ -59,7 +59,7 @@ class admin_api {
  private:
   struct call {
     std::vector<std::string> parameters;
-    std::vector<query_parameter> query;
+    std::vector<text::query_parameter> query;
     const std::string& body;
   };
   using handler = std::function<void(admin_api&, const call&, const responder&)>;

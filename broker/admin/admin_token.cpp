@@ -13,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "broker/text/ascii.hpp"
+
 namespace telemq::admin {
 namespace {
 
@@ -77,15 +79,6 @@ void write_atomically(const std::filesystem::path& path, std::string_view text) 
   }
 }
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 }  // namespace
 
 std::string read_token_file(const std::filesystem::path& path) {
@@ -96,7 +89,7 @@ std::string read_token_file(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   const std::string content = text.str();
-  const std::string_view token = trim(content);
+  const std::string_view token = text::trim(content);
   if (token.empty()) {
     throw std::runtime_error(
         fmt::format("'{}' holds no token: delete it and restart telemq to "
@@ -125,7 +118,7 @@ bool bearer_matches(std::string_view authorization, std::string_view token) {
     scheme_ok = (c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) == scheme[i];
   }
   const std::string_view given =
-      scheme_ok ? trim(authorization.substr(scheme.size())) : std::string_view{};
+      scheme_ok ? text::trim(authorization.substr(scheme.size())) : std::string_view{};
   // The length of a token is no secret (64 hex digits); its content is compared in full.
   if (given.size() != token.size() || token.empty()) {
     return false;

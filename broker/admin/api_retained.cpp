@@ -25,7 +25,7 @@ http_response admin_api::list_retained(const call& c) {
   if (auto error = read_paging(c.query, page)) {
     return *error;
   }
-  const std::string filter = query_value(c.query, "filter").value_or("#");
+  const std::string filter = text::query_value(c.query, "filter").value_or("#");
   if (auto invalid = protocol::validate_topic_filter(filter)) {
     return error_response(400, fmt::format("filter: {}", invalid->message));
   }

@@ -19,7 +19,7 @@ http_response admin_api::list_sessions(const call& c, std::string_view key) {
   if (auto error = read_flag(c.query, "online", online)) {
     return *error;
   }
-  const std::string prefix = query_value(c.query, "prefix").value_or("");
+  const std::string prefix = text::query_value(c.query, "prefix").value_or("");
 
   auto all = context_.broker.sessions();
   std::erase_if(all, [&](const core::session_info& s) {
@@ -73,9 +73,9 @@ http_response admin_api::list_subscriptions(const call& c) {
   if (auto error = read_paging(c.query, page)) {
     return *error;
   }
-  const auto client = query_value(c.query, "client");
-  const auto filter = query_value(c.query, "filter");
-  const auto topic = query_value(c.query, "topic");
+  const auto client = text::query_value(c.query, "client");
+  const auto filter = text::query_value(c.query, "filter");
+  const auto topic = text::query_value(c.query, "topic");
   if (topic) {
     if (auto invalid = protocol::validate_topic_name(*topic)) {
       return error_response(400, fmt::format("topic: {}", invalid->message));

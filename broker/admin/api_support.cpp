@@ -10,9 +10,9 @@
 namespace telemq::admin {
 namespace {
 
-std::optional<http_response> read_count(const std::vector<query_parameter>& query,
+std::optional<http_response> read_count(const std::vector<text::query_parameter>& query,
                                         std::string_view name, std::size_t max, std::size_t& out) {
-  const auto text = query_value(query, name);
+  const auto text = text::query_value(query, name);
   if (!text) {
     return std::nullopt;
   }
@@ -27,7 +27,8 @@ std::optional<http_response> read_count(const std::vector<query_parameter>& quer
 
 }  // namespace
 
-std::optional<http_response> read_paging(const std::vector<query_parameter>& query, paging& out) {
+std::optional<http_response> read_paging(const std::vector<text::query_parameter>& query,
+                                         paging& out) {
   if (auto error = read_count(query, "limit", paging::max_limit, out.limit)) {
     return error;
   }
@@ -39,9 +40,9 @@ std::pair<std::size_t, std::size_t> page_range(std::size_t count, const paging& 
   return {first, first + std::min(page.limit, count - first)};
 }
 
-std::optional<http_response> read_flag(const std::vector<query_parameter>& query,
+std::optional<http_response> read_flag(const std::vector<text::query_parameter>& query,
                                        std::string_view name, std::optional<bool>& out) {
-  const auto text = query_value(query, name);
+  const auto text = text::query_value(query, name);
   if (!text) {
     return std::nullopt;
   }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "broker/admin/http_message.hpp"
-#include "broker/admin/percent_encoding.hpp"
+#include "broker/text/percent_encoding.hpp"
 
 namespace telemq::admin {
 
@@ -25,13 +25,14 @@ struct paging {
 };
 
 // ?limit=N&offset=M; a 400 response when either is not a number in range.
-std::optional<http_response> read_paging(const std::vector<query_parameter>& query, paging& out);
+std::optional<http_response> read_paging(const std::vector<text::query_parameter>& query,
+                                         paging& out);
 
 // The [first, last) indexes of the page within count items.
 std::pair<std::size_t, std::size_t> page_range(std::size_t count, const paging& page);
 
 // ?name=1|true|0|false; nothing when absent; a 400 response when it is something else.
-std::optional<http_response> read_flag(const std::vector<query_parameter>& query,
+std::optional<http_response> read_flag(const std::vector<text::query_parameter>& query,
                                        std::string_view name, std::optional<bool>& out);
 
 // The body's JSON object, or the 400 response saying what is wrong with it.

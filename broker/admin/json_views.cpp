@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <span>
 
-#include "broker/auth/base64.hpp"
 #include "broker/protocol/topic.hpp"
+#include "broker/text/base64.hpp"
 
 namespace telemq::admin {
 
@@ -73,7 +73,7 @@ nlohmann::json message_json(const core::message& msg, core::timestamp now) {
   if (protocol::is_valid_mqtt_utf8(msg.payload)) {
     j["payload"] = msg.payload;
   } else {
-    j["payload"] = auth::base64_encode(
+    j["payload"] = text::base64_encode(
         std::span(reinterpret_cast<const std::uint8_t*>(msg.payload.data()), msg.payload.size()));
     j["payload_encoding"] = "base64";
   }

@@ -24,7 +24,7 @@ std::optional<std::vector<std::string>> match_pattern(const std::vector<std::str
   std::vector<std::string> parameters;
   bool undecodable = false;
   const auto decode = [&](std::string_view text) {
-    auto decoded = percent_decode(text);
+    auto decoded = text::percent_decode(text);
     undecodable = undecodable || !decoded;
     parameters.push_back(decoded.value_or(std::string{}));
   };

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "broker/admin/percent_encoding.hpp"
+#include "broker/text/percent_encoding.hpp"
 
 namespace telemq::admin {
 

@@ -9,7 +9,7 @@
 #include <climits>
 #include <stdexcept>
 
-#include "broker/auth/base64.hpp"
+#include "broker/text/base64.hpp"
 
 namespace telemq::auth {
 namespace {
@@ -23,7 +23,7 @@ std::string_view next_part(std::string_view& field) {
 }
 
 std::vector<std::uint8_t> decode_part(std::string_view part, std::string_view name) {
-  auto bytes = base64_decode(part);
+  auto bytes = text::base64_decode(part);
   if (!bytes || bytes->empty()) {
     throw std::invalid_argument(fmt::format("the {} is not base64", name));
   }
@@ -121,9 +121,10 @@ password_hash password_hash::create(std::string_view password) {
 
 std::string password_hash::format() const {
   if (kind == algorithm::pbkdf2_sha512) {
-    return fmt::format("$7${}${}${}", iterations, base64_encode(salt), base64_encode(hash));
+    return fmt::format("$7${}${}${}", iterations, text::base64_encode(salt),
+                       text::base64_encode(hash));
   }
-  return fmt::format("$6${}${}", base64_encode(salt), base64_encode(hash));
+  return fmt::format("$6${}${}", text::base64_encode(salt), text::base64_encode(hash));
 }
 
 bool password_hash::verify(std::string_view password) const {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <random>
 
+#include "broker/text/ascii.hpp"
+#include "broker/text/base64.hpp"
 #include "tools/telemq-bench/sha1.hpp"
 
 namespace telemq::bench {
@@ -11,44 +13,6 @@ namespace telemq::bench {
 namespace {
 
 constexpr std::string_view accept_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-std::string base64(std::span<const std::uint8_t> bytes) {
-  constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t group = std::uint32_t{bytes[i]} << 16;
-    if (n > 1) {
-      group |= std::uint32_t{bytes[i + 1]} << 8;
-    }
-    if (n > 2) {
-      group |= bytes[i + 2];
-    }
-    out += alphabet[(group >> 18) & 63];
-    out += alphabet[(group >> 12) & 63];
-    out += n > 1 ? alphabet[(group >> 6) & 63] : '=';
-    out += n > 2 ? alphabet[group & 63] : '=';
-  }
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // The value of the first header called `name`, if any.
 std::optional<std::string_view> header_value(std::string_view head, std::string_view name) {
@@ -59,8 +23,9 @@ std::optional<std::string_view> header_value(std::string_view head, std::string_
     const std::string_view line =
         head.substr(start, (pos == std::string_view::npos ? head.size() : pos) - start);
     const std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos && iequals(trim(line.substr(0, colon)), name)) {
-      return trim(line.substr(colon + 1));
+    if (colon != std::string_view::npos &&
+        text::equals_ignoring_case(text::trim(line.substr(0, colon)), name)) {
+      return text::trim(line.substr(colon + 1));
     }
   }
   return std::nullopt;
@@ -74,7 +39,7 @@ std::string make_websocket_key() {
   for (auto& b : nonce) {
     b = static_cast<std::uint8_t>(entropy());
   }
-  return base64(nonce);
+  return text::base64_encode(nonce);
 }
 
 std::string make_upgrade_request(std::string_view host, std::string_view path,
@@ -89,18 +54,18 @@ std::string make_upgrade_request(std::string_view host, std::string_view path,
 }
 
 std::optional<std::string> check_upgrade_response(std::string_view head, std::string_view key) {
-  const std::string_view status_line = trim(head.substr(0, head.find('\n')));
+  const std::string_view status_line = text::trim(head.substr(0, head.find('\n')));
   if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/" ||
       status_line.substr(9, 3) != "101") {
     return "upgrade refused: " + std::string(status_line);
   }
   const auto accept = header_value(head, "Sec-WebSocket-Accept");
   const auto digest = sha1(std::string(key) + std::string(accept_guid));
-  if (!accept || *accept != base64(digest)) {
+  if (!accept || *accept != text::base64_encode(digest)) {
     return std::string("upgrade response has a wrong Sec-WebSocket-Accept");
   }
   const auto protocol = header_value(head, "Sec-WebSocket-Protocol");
-  if (!protocol || !iequals(*protocol, "mqtt")) {
+  if (!protocol || !text::equals_ignoring_case(*protocol, "mqtt")) {
     return std::string("upgrade response did not select the mqtt subprotocol");
   }
   return std::nullopt;

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "broker/admin/admin_token.hpp"
-#include "broker/admin/percent_encoding.hpp"
+#include "broker/text/percent_encoding.hpp"
 #include "ctl_error.hpp"
 
 namespace telemq::ctl {
@@ -71,7 +71,7 @@ nlohmann::json admin_client::call(std::string_view method, std::string_view targ
 }
 
 std::string path_with(std::string_view prefix, std::string_view parameter) {
-  return std::string(prefix) + admin::percent_encode(parameter);
+  return std::string(prefix) + text::percent_encode(parameter);
 }
 
 }  // namespace telemq::ctl

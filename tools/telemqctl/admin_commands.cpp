@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "admin_client.hpp"
-#include "broker/admin/percent_encoding.hpp"
+#include "broker/text/percent_encoding.hpp"
 #include "commands.hpp"
 #include "ctl_error.hpp"
 #include "password_prompt.hpp"
@@ -42,7 +42,7 @@ class query {
     text_ += text_.empty() ? '?' : '&';
     text_ += name;
     text_ += '=';
-    text_ += admin::percent_encode(value);
+    text_ += text::percent_encode(value);
   }
   const std::string& text() const { return text_; }
 

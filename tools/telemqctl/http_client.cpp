@@ -10,6 +10,7 @@
 #include <charconv>
 #include <optional>
 
+#include "broker/text/ascii.hpp"
 #include "ctl_error.hpp"
 
 namespace telemq::ctl {
@@ -17,29 +18,6 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 [[noreturn]] void not_http(std::string_view why) {
   throw ctl_error(exit_status::failed, fmt::format("the admin API answered something that is not "
@@ -150,17 +128,18 @@ http_reply parse_http_reply(std::string_view raw) {
     if (colon == std::string_view::npos) {
       continue;
     }
-    const auto name = trim(line.substr(0, colon));
-    const auto value = trim(line.substr(colon + 1));
-    if (iequals(name, "content-type")) {
+    const auto name = text::trim(line.substr(0, colon));
+    const auto value = text::trim(line.substr(colon + 1));
+    if (text::equals_ignoring_case(name, "content-type")) {
       reply.content_type = std::string(value);
-    } else if (iequals(name, "content-length")) {
+    } else if (text::equals_ignoring_case(name, "content-length")) {
       std::size_t n = 0;
       if (std::from_chars(value.data(), value.data() + value.size(), n).ec != std::errc{}) {
         not_http("bad Content-Length");
       }
       content_length = n;
-    } else if (iequals(name, "transfer-encoding") && value.find("chunked") != std::string::npos) {
+    } else if (text::equals_ignoring_case(name, "transfer-encoding") &&
+               value.find("chunked") != std::string::npos) {
       chunked = true;
     }
   }

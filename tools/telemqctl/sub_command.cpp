@@ -8,8 +8,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "broker/auth/base64.hpp"
 #include "broker/protocol/topic.hpp"
+#include "broker/text/base64.hpp"
 #include "commands.hpp"
 #include "ctl_error.hpp"
 #include "mqtt_command_line.hpp"
@@ -34,7 +34,7 @@ std::string json_line(const protocol::publish_packet& p) {
   if (protocol::is_valid_mqtt_utf8(p.payload)) {
     j["payload"] = p.payload;
   } else {
-    j["payload"] = auth::base64_encode(
+    j["payload"] = text::base64_encode(
         std::span(reinterpret_cast<const std::uint8_t*>(p.payload.data()), p.payload.size()));
     j["payload_encoding"] = "base64";
   }

@@ -1,8 +1,8 @@
-#include "broker/admin/percent_encoding.hpp"
+#include "broker/text/percent_encoding.hpp"
 
 #include <gtest/gtest.h>
 
-namespace telemq::admin {
+namespace telemq::text {
 namespace {
 
 TEST(PercentDecode, DecodesEscapesOfEitherCase) {
@@ -51,6 +51,13 @@ TEST(ParseQuery, RefusesAMalformedEscape) {
   EXPECT_FALSE(parse_query("a=%4"));
 }
 
+TEST(QueryValues, KeepsEveryValueInOrder) {
+  const auto q = parse_query("topic=sensors%2F%23&topic=a%20b&other=x");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(query_values(*q, "topic"), (std::vector<std::string>{"sensors/#", "a b"}));
+  EXPECT_TRUE(query_values(*q, "missing").empty());
+}
+
 TEST(QueryValue, TakesTheLastValue) {
   const auto q = parse_query("limit=1&limit=2");
   ASSERT_TRUE(q);
@@ -59,4 +66,4 @@ TEST(QueryValue, TakesTheLastValue) {
 }
 
 }  // namespace
-}  // namespace telemq::admin
+}  // namespace telemq::text

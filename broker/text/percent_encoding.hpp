@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace telemq::admin {
+namespace telemq::text {
 
 // Nothing when a '%' is not followed by two hexadecimal digits.
 std::optional<std::string> percent_decode(std::string_view text);
@@ -29,8 +29,11 @@ struct query_parameter {
 // malformed.
 std::optional<std::vector<query_parameter>> parse_query(std::string_view query);
 
+// Every value given for name, in order.
+std::vector<std::string> query_values(const std::vector<query_parameter>& parameters,
+                                      std::string_view name);
 // The last value given for name.
 std::optional<std::string> query_value(const std::vector<query_parameter>& parameters,
                                        std::string_view name);
 
-}  // namespace telemq::admin
+}  // namespace telemq::text

@@ -1,8 +1,8 @@
-#include "broker/auth/base64.hpp"
+#include "broker/text/base64.hpp"
 
 #include <gtest/gtest.h>
 
-namespace telemq::auth {
+namespace telemq::text {
 namespace {
 
 std::vector<std::uint8_t> bytes(std::string_view text) {
@@ -35,6 +35,11 @@ TEST(Base64, RoundTripsEveryByteValue) {
   }
 }
 
+TEST(Base64, EncodesTextAsItsBytes) {
+  EXPECT_EQ(base64_encode(std::string_view("foobar")), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode(std::string_view("\0\xFF", 2)), "AP8=");
+}
+
 TEST(Base64, RefusesWhatIsNotBase64) {
   EXPECT_FALSE(base64_decode("Zm9v!"));
   EXPECT_FALSE(base64_decode("Zm9vY"));      // 6 bits left over
@@ -45,4 +50,4 @@ TEST(Base64, RefusesWhatIsNotBase64) {
 }
 
 }  // namespace
-}  // namespace telemq::auth
+}  // namespace telemq::text

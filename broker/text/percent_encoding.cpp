@@ -1,6 +1,6 @@
-#include "broker/admin/percent_encoding.hpp"
+#include "broker/text/percent_encoding.hpp"
 
-namespace telemq::admin {
+namespace telemq::text {
 namespace {
 
 int hex_value(char c) {
@@ -83,6 +83,17 @@ std::optional<std::vector<query_parameter>> parse_query(std::string_view query) 
   return parameters;
 }
 
+std::vector<std::string> query_values(const std::vector<query_parameter>& parameters,
+                                      std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& p : parameters) {
+    if (p.name == name) {
+      out.push_back(p.value);
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> query_value(const std::vector<query_parameter>& parameters,
                                        std::string_view name) {
   std::optional<std::string> found;
@@ -94,4 +105,4 @@ std::optional<std::string> query_value(const std::vector<query_parameter>& param
   return found;
 }
 
-}  // namespace telemq::admin
+}  // namespace telemq::text

@@ -1,8 +1,8 @@
-#include "broker/auth/base64.hpp"
+#include "broker/text/base64.hpp"
 
 #include <array>
 
-namespace telemq::auth {
+namespace telemq::text {
 namespace {
 
 constexpr std::string_view alphabet =
@@ -48,6 +48,11 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  return base64_encode(
+      std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   if (text.size() % 4 == 0) {
     for (int pad = 0; pad < 2 && text.ends_with('='); ++pad) {
@@ -77,4 +82,4 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace telemq::auth
+}  // namespace telemq::text
