@@ -146,7 +146,7 @@ void admin_api::add_acl_rule(const call& c, const responder& respond) {
 
 void admin_api::remove_acl_rule(const call& c, const responder& respond) {
   auto rule = read_rule([&c](const char* name) -> std::optional<std::string> {
-    auto value = query_value(c.query, name);
+    auto value = text::query_value(c.query, name);
     if (value && value->empty()) {
       return std::nullopt;
     }
