@@ -136,6 +136,10 @@ std::string render_metrics(const broker_figures& figures,
          s.messages_sent_by_qos);
   out.counter("telemq_bytes_received_total", "Bytes read from MQTT connections.", s.bytes_received);
   out.counter("telemq_bytes_sent_total", "Bytes written to MQTT connections.", s.bytes_sent);
+  by_qos(out, "telemq_publish_bytes_received_total",
+         "Bytes of the PUBLISH packets received from clients.", s.publish_bytes_received_by_qos);
+  by_qos(out, "telemq_publish_bytes_sent_total", "Bytes of the PUBLISH packets sent to clients.",
+         s.publish_bytes_sent_by_qos);
 
   out.family("telemq_messages_dropped_total", "counter", "Messages not delivered, by reason.");
   out.sample("telemq_messages_dropped_total", s.publishes_dropped_queue_full,

@@ -57,6 +57,7 @@ void broker::impl::on_bytes(connection_state& c, std::span<const std::uint8_t> b
   }
   c.decoder.feed(bytes);
   while (c.phase != connection_phase::closing) {
+    const std::size_t buffered = c.decoder.buffered_bytes();
     auto next = c.decoder.next();
     if (!next) {
       break;
@@ -71,6 +72,10 @@ void broker::impl::on_bytes(connection_state& c, std::span<const std::uint8_t> b
       break;
     }
     c.last_packet_at = now;
+    if (const auto* publish = std::get_if<protocol::publish_packet>(&next->value())) {
+      stats.publish_bytes_received_by_qos[static_cast<int>(publish->qos_level)] +=
+          buffered - c.decoder.buffered_bytes();
+    }
     on_packet(c, std::move(next->value()), now);
   }
   register_barriers();

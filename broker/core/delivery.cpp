@@ -222,6 +222,7 @@ void broker::impl::send_publish(connection_state& c, const delivery& d, bool dup
   const auto before = out.size();
   protocol::encode_publish(view, c.version, out);
   stats.bytes_sent += out.size() - before;
+  stats.publish_bytes_sent_by_qos[static_cast<int>(d.qos_level)] += out.size() - before;
   ++stats.messages_sent;
   ++stats.messages_sent_by_qos[static_cast<int>(d.qos_level)];
   c.transport.flush();

@@ -16,6 +16,9 @@ struct broker_stats {
   std::uint64_t messages_sent_by_qos[3] = {};
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
+  // Whole PUBLISH packets (fixed header included), by the QoS they travelled at.
+  std::uint64_t publish_bytes_received_by_qos[3] = {};
+  std::uint64_t publish_bytes_sent_by_qos[3] = {};
   std::uint64_t publishes_dropped_queue_full = 0;
   std::uint64_t publishes_dropped_qos0_slow = 0;
   std::uint64_t messages_expired = 0;

@@ -56,6 +56,7 @@ TEST(Metrics, RenderAValidExpositionWithAndWithoutAStore) {
   broker_figures figures;
   figures.stats.connections_current = 2;
   figures.stats.messages_received_by_qos[1] = 5;
+  figures.stats.publish_bytes_sent_by_qos[2] = 640;
   figures.stats.publishes_dropped_queue_full = 3;
   figures.uptime = std::chrono::seconds(42);
   const std::map<std::string, std::uint64_t> listeners = {{"mqtt://127.0.0.1:1883", 2},
@@ -64,6 +65,8 @@ TEST(Metrics, RenderAValidExpositionWithAndWithoutAStore) {
   testing::expect_valid_exposition(without_store);
   EXPECT_NE(without_store.find("telemq_connections 2\n"), std::string::npos);
   EXPECT_NE(without_store.find("telemq_messages_received_total{qos=\"1\"} 5\n"), std::string::npos);
+  EXPECT_NE(without_store.find("telemq_publish_bytes_sent_total{qos=\"2\"} 640\n"),
+            std::string::npos);
   EXPECT_NE(without_store.find("telemq_messages_dropped_total{reason=\"queue_full\"} 3\n"),
             std::string::npos);
   EXPECT_NE(

@@ -148,6 +148,28 @@ TEST(Publish, EverySubscriberGetsItsOwnSubscriptionIdentifiers_MQTT_3_3_4_3) {
   expect_own_identifiers(6, [](std::uint32_t i) { return i % 2 == 0; });
 }
 
+TEST(Stats, PublishBytesAreCountedByQosInBothDirections) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("t/#", qos::at_least_once);
+  pub.connect("pub");
+  const publish_packet sent{"t/a", "0123456789", qos::exactly_once, false, false, 7, {}};
+  pub.send(sent);
+  std::vector<std::uint8_t> wire;
+  protocol::encode(sent, protocol_version::v5, wire);
+  const auto& stats = h.engine.stats();
+  EXPECT_EQ(stats.publish_bytes_received_by_qos[2], wire.size());
+  EXPECT_EQ(stats.publish_bytes_received_by_qos[1], 0u);
+  // Delivered at the subscription's QoS 1: the packet the subscriber got.
+  auto got = sub.received();
+  ASSERT_EQ(got.size(), 1u);
+  std::vector<std::uint8_t> delivered;
+  protocol::encode(got[0], protocol_version::v5, delivered);
+  EXPECT_EQ(stats.publish_bytes_sent_by_qos[1], delivered.size());
+  EXPECT_EQ(stats.publish_bytes_sent_by_qos[2], 0u);
+}
+
 TEST(Publish, NoLocalSkipsOwnMessages_MQTT_3_8_3_3) {
   harness h;
   client c(h);
