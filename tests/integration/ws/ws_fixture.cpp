@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <random>
 #include <stdexcept>
 
 namespace telemq::integration::ws {
@@ -19,22 +17,6 @@ namespace telemq::integration::ws {
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-bool port_is_free(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return false;
-  }
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return free;
-}
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -68,22 +50,11 @@ std::string packet(std::uint8_t first_byte, const std::string& body) {
 
 }  // namespace
 
-std::uint16_t pick_free_port() {
-  int ephemeral_low = 32768;
-  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
-  std::mt19937 random(std::random_device{}());
-  std::uniform_int_distribution<int> range(20000, std::max(20001, ephemeral_low - 1));
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const auto port = static_cast<std::uint16_t>(range(random));
-    if (port_is_free(port)) {
-      return port;
-    }
-  }
-  throw std::runtime_error("no free port found");
-}
-
 std::vector<std::string> ws_broker_test::broker_args() const {
   ws_port_ = pick_free_port();
+  if (ws_port_ == 0) {
+    throw std::runtime_error("no free port found for the WebSocket listener");
+  }
   std::string url = ws_scheme() + "://127.0.0.1:" + std::to_string(ws_port_) + "/mqtt";
   if (!ws_options().empty()) {
     url += "?" + ws_options();

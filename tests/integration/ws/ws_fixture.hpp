@@ -17,9 +17,6 @@ namespace telemq::integration::ws {
 
 using namespace std::chrono_literals;
 
-// A free port below the ephemeral range (like broker_process picks its own).
-std::uint16_t pick_free_port();
-
 // A broker listening on mqtt://127.0.0.1:P1 and ws://127.0.0.1:P2/mqtt?options.
 class ws_broker_test : public broker_test {
  protected:
