@@ -25,6 +25,7 @@ class broker;
 namespace telemq::net {
 
 class connection_set;
+class io_threads;
 
 // What every listener of the broker thread shares.
 struct listener_environment {
@@ -35,6 +36,8 @@ struct listener_environment {
   // HTTP side of bridge-ws).
   core::access_control& access;
   core::log_sink log;
+  // Where MQTT connections over TCP and TLS are served; null: all on the broker thread.
+  io_threads* threads = nullptr;
 };
 
 class listener {

@@ -5,7 +5,7 @@
 
 #include "broker/core/broker.hpp"
 #include "broker/net/listener.hpp"
-#include "broker/net/stream_connection.hpp"
+#include "broker/net/serve_stream.hpp"
 #include "broker/net/tcp_listener.hpp"
 #include "broker/net/tls_context.hpp"
 #include "broker/net/tls_stream.hpp"
@@ -21,12 +21,11 @@ class tls_listener final : public listener {
         identity_as_username_(config.tls.use_identity_as_username),
         tcp_(environment.io, environment.connections, config, environment.log,
              [this, &environment](tcp_socket socket, core::connection_info info) {
-               auto connection = std::make_shared<stream_connection<tls_stream>>(
-                   tls_stream(std::move(socket), context_, identity_as_username_),
-                   environment.connections);
-               // The handshake counts against the connect timeout too.
-               connection->start(environment.broker, std::move(info),
-                                 environment.broker.limits().connect_timeout);
+               serve_stream(environment, std::move(socket), std::move(info),
+                            [context = context_,
+                             identity_as_username = identity_as_username_](tcp_socket accepted) {
+                              return tls_stream(std::move(accepted), context, identity_as_username);
+                            });
              }) {}
 
   std::vector<std::string> addresses() const override { return tcp_.addresses(); }

@@ -24,6 +24,7 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   std::string log_level;
   std::string durability;
   std::size_t max_connections = 0;
+  std::size_t threads = 0;
   bool allow_anonymous = false;
   std::string cert_file;
   std::string key_file;
@@ -61,6 +62,11 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   auto* max_connections_option =
       app.add_option("--max-connections", max_connections,
                      "Refuse new connections beyond this many (default 0: no limit)")
+          ->type_name("N");
+  auto* threads_option =
+      app.add_option("--threads", threads,
+                     "Threads serving connections, this one included (default 0: one per CPU "
+                     "the process may run on)")
           ->type_name("N");
   auto* password_file_option =
       app.add_option("--password-file", password_file,
@@ -128,6 +134,9 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   }
   if (given(max_connections_option)) {
     set.max_connections = max_connections;
+  }
+  if (given(threads_option)) {
+    set.threads = threads;
   }
   if (given(password_file_option)) {
     set.password_file = password_file;

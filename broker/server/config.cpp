@@ -21,6 +21,8 @@ namespace {
 constexpr std::int64_t no_upper_bound = std::numeric_limits<std::int64_t>::max();
 // New connections per second on one listener: far beyond what one broker thread accepts.
 constexpr std::int64_t max_connection_rate = 1'000'000;
+// More threads than this would be a typo rather than a machine.
+constexpr std::int64_t max_threads = 1024;
 
 constexpr std::string_view log_level_names[] = {"trace", "debug", "info", "warn", "error"};
 constexpr std::string_view durability_names[] = {"process", "power", "memory"};
@@ -299,8 +301,8 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
 void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
                std::vector<listener_entry>& listeners) {
   reader.check_keys(root, "",
-                    {"data_dir", "log_level", "max_connections", "auth", "listener", "persistence",
-                     "limits", "admin"});
+                    {"data_dir", "log_level", "max_connections", "threads", "auth", "listener",
+                     "persistence", "limits", "admin"});
   std::string data_dir = cfg.data_dir.string();
   reader.string(root, "data_dir", "data_dir", data_dir);
   cfg.data_dir = data_dir;
@@ -309,6 +311,7 @@ void read_file(const toml_reader& reader, const toml::table& root, config& cfg,
   }
   reader.integer(root, "max_connections", "max_connections", cfg.max_connections, 0,
                  no_upper_bound);
+  reader.integer(root, "threads", "threads", cfg.threads, 0, max_threads);
   if (const auto* auth = reader.table(root, "auth")) {
     reader.check_keys(*auth, "auth", {"password_file", "acl_file"});
     if (const auto* path = reader.string(*auth, "password_file", "auth.password_file")) {
@@ -399,6 +402,12 @@ void apply_overrides(const overrides& cli, config& cfg, std::vector<listener_ent
   }
   if (cli.max_connections) {
     cfg.max_connections = *cli.max_connections;
+  }
+  if (cli.threads) {
+    if (*cli.threads > static_cast<std::size_t>(max_threads)) {
+      throw config_error(fmt::format("--threads: {} is more than {}", *cli.threads, max_threads));
+    }
+    cfg.threads = *cli.threads;
   }
   if (cli.password_file) {
     cfg.password_file = *cli.password_file;
@@ -535,6 +544,7 @@ std::string to_toml(const config& cfg) {
   root.insert_or_assign("data_dir", cfg.data_dir.string());
   root.insert_or_assign("log_level", std::string(to_string(cfg.log_level)));
   root.insert_or_assign("max_connections", static_cast<std::int64_t>(cfg.max_connections));
+  root.insert_or_assign("threads", static_cast<std::int64_t>(cfg.threads));
   toml::table auth;
   if (cfg.password_file) {
     auth.insert_or_assign("password_file", cfg.password_file->string());

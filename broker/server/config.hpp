@@ -30,6 +30,9 @@ struct config {
   durability_mode durability = durability_mode::process;
   bool db_recover = false;          // move a corrupt database aside and start empty
   std::size_t max_connections = 0;  // 0: no limit
+  // Threads serving connections, the broker thread included; 0: one per CPU the process may
+  // run on.
+  std::size_t threads = 0;
   // Mosquitto-format password file and ACL file; without them every client the listener admits
   // may do everything (see docs/security.md).
   std::optional<std::filesystem::path> password_file;
@@ -46,6 +49,7 @@ struct overrides {
   std::optional<std::string> durability;
   std::optional<bool> db_recover;
   std::optional<std::size_t> max_connections;
+  std::optional<std::size_t> threads;
   std::optional<std::string> password_file;
   std::optional<std::string> acl_file;
   std::optional<std::string> admin_listen;  // an address, or "off"

@@ -26,6 +26,7 @@
 #include "broker/auth/passwd_command.hpp"
 #include "broker/core/broker.hpp"
 #include "broker/net/connection_set.hpp"
+#include "broker/net/io_threads.hpp"
 #include "broker/net/listener.hpp"
 #include "broker/net/tls_context.hpp"
 #include "broker/server/command_line.hpp"
@@ -148,8 +149,9 @@ class broker_daemon {
                        [this](std::function<void()> done) { asio::post(io_, std::move(done)); })),
         access_(auth::file_access_control_options{config_.password_file, config_.acl_file, log_}),
         broker_(config_.limits, *store_, access_, log_, core::clock_type::now()),
+        threads_(io_, config_.threads == 0 ? net::usable_cpus() : config_.threads),
         connections_(io_, log_),
-        environment_{io_, broker_, connections_, access_, log_},
+        environment_{io_, broker_, connections_, access_, log_, &threads_},
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         tick_timer_(io_.get_executor()),
         stop_timer_(io_.get_executor()),
@@ -180,9 +182,9 @@ class broker_daemon {
 
   int run() {
     log(core::log_level::info,
-        fmt::format("event=start version={} data_dir={} durability={} log_level={}", version(),
-                    log_quoted(config_.data_dir.string()), to_string(config_.durability),
-                    to_string(config_.log_level)));
+        fmt::format("event=start version={} data_dir={} durability={} log_level={} threads={}",
+                    version(), log_quoted(config_.data_dir.string()), to_string(config_.durability),
+                    to_string(config_.log_level), threads_.size()));
     broker_.restore(core::clock_type::now());
     for (std::size_t i = 0; i < listeners_.size(); ++i) {
       for (const auto& address : listeners_[i]->addresses()) {
@@ -200,6 +202,7 @@ class broker_daemon {
     // Every listener is bound (in the constructor) and the store restored: clients can come.
     start_systemd_notifications();
     io_.run();
+    threads_.stop();
     log(core::log_level::info, "event=stopped");
     return 0;
   }
@@ -367,6 +370,9 @@ class broker_daemon {
         warn_restart("listener=" + l.url + " change=added");
       }
     }
+    if (next.threads != config_.threads) {
+      warn_restart("key=threads change=modified");
+    }
     if (const auto keys = changed_storage_keys(config_, next); !keys.empty()) {
       warn_restart("key=" + keys + " change=modified");
     }
@@ -381,7 +387,7 @@ class broker_daemon {
   void warn_restart(const std::string& what) {
     log(core::log_level::warn,
         fmt::format("event=reload_ignored {} reason=\"listener addresses, the auth file paths, "
-                    "data_dir, [persistence] and [admin] take effect at the next start\"",
+                    "threads, data_dir, [persistence] and [admin] take effect at the next start\"",
                     what));
   }
 
@@ -394,6 +400,8 @@ class broker_daemon {
   std::unique_ptr<core::store> store_;
   auth::file_access_control access_;
   core::broker broker_;
+  // Stopped when io_ has run out of work; destroyed before it.
+  net::io_threads threads_;
   net::connection_set connections_;
   net::listener_environment environment_;
   std::vector<std::unique_ptr<net::listener>> listeners_;  // one per config_.listeners entry

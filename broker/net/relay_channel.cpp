@@ -1,0 +1,178 @@
+#include "broker/net/relay_channel.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+
+#include "broker/net/io_threads.hpp"
+
+namespace telemq::net {
+
+relay_channel::relay_channel(io_thread& thread, tcp_socket socket)
+    : thread_(thread), protocol_(boost::asio::ip::tcp::v4()) {
+  const auto local = socket.local_endpoint(release_error_);
+  if (!release_error_) {
+    protocol_ = local.protocol();
+    descriptor_ = socket.release(release_error_);
+  }
+}
+
+relay_channel::~relay_channel() {
+  // Released by the broker thread and never adopted (the thread stopped first).
+  if (descriptor_ >= 0) {
+    ::close(descriptor_);
+  }
+}
+
+template <typename Handler, typename... Args>
+void relay_channel::complete(Handler& pending, Args&&... args) {
+  if (auto handler = std::exchange(pending, nullptr)) {
+    handler(std::forward<Args>(args)...);
+  }
+}
+
+void relay_channel::async_start(core::connection_info info, start_handler handler) {
+  started_ = std::move(handler);
+  starting_info_ = info;
+  thread_.to_io().send_info(shared_from_this(), relay_op::start, {}, std::move(info));
+}
+
+void relay_channel::async_read(read_handler handler) {
+  read_ = std::move(handler);
+  if (!backlog_.empty()) {
+    boost::asio::post(thread_.broker_io(),
+                      [self = shared_from_this()] { self->deliver_backlog(); });
+  }
+}
+
+void relay_channel::async_write(std::span<const std::uint8_t> bytes, done_handler handler) {
+  written_ = std::move(handler);
+  thread_.to_io().send(shared_from_this(), relay_op::write, {}, bytes);
+}
+
+void relay_channel::async_shutdown(done_handler handler) {
+  shut_down_ = std::move(handler);
+  thread_.to_io().send(shared_from_this(), relay_op::shutdown);
+}
+
+void relay_channel::close() {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
+  thread_.to_io().send(shared_from_this(), relay_op::close);
+  backlog_.clear();
+  // The pending operations end now, as a closed socket's would, so that the broker thread is
+  // done with the connection whatever the I/O thread is doing.
+  boost::asio::post(
+      thread_.broker_io(),
+      [started = std::move(started_), read = std::move(read_), written = std::move(written_),
+       shut_down = std::move(shut_down_), info = std::move(starting_info_)]() mutable {
+        const error_code aborted = boost::asio::error::operation_aborted;
+        complete(started, aborted, std::move(info));
+        complete(read, aborted, std::span<const std::uint8_t>());
+        complete(written, aborted);
+        complete(shut_down, aborted);
+      });
+}
+
+void relay_channel::receive(relay_message& message, relay_batch& batch) {
+  switch (message.op) {
+    case relay_op::start:
+      adopt(std::move(batch.infos[message.offset]));
+      break;
+    case relay_op::write:
+      write_stream(batch.bytes_of(message));
+      break;
+    case relay_op::consumed:
+      reads_consumed(message.count);
+      break;
+    case relay_op::shutdown:
+      shutdown_stream();
+      break;
+    case relay_op::close:
+      end_stream();
+      break;
+    case relay_op::started:
+      on_started(message.ec, std::move(batch.infos[message.offset]));
+      break;
+    case relay_op::read:
+      on_read(message.ec, batch.bytes_of(message));
+      break;
+    case relay_op::written:
+      if (!closed_) {
+        complete(written_, message.ec);
+      }
+      break;
+    case relay_op::shut_down:
+      if (!closed_) {
+        complete(shut_down_, message.ec);
+      }
+      break;
+  }
+}
+
+void relay_channel::adopt(core::connection_info info) {
+  tcp_socket socket(thread_.io().get_executor());
+  error_code ec = release_error_;
+  if (!ec) {
+    socket.assign(protocol_, descriptor_, ec);
+  }
+  if (!ec) {
+    descriptor_ = -1;
+    socket.non_blocking(true, ec);
+  }
+  if (ec) {
+    report_started(ec, std::move(info));
+    return;
+  }
+  start_stream(std::move(socket), std::move(info));
+}
+
+void relay_channel::report(relay_op op, const error_code& ec, std::span<const std::uint8_t> bytes) {
+  thread_.to_broker().send(shared_from_this(), op, ec, bytes);
+}
+
+void relay_channel::report_started(const error_code& ec, core::connection_info info) {
+  thread_.to_broker().send_info(shared_from_this(), relay_op::started, ec, std::move(info));
+}
+
+void relay_channel::stream_created() {
+  thread_.track(*this);
+}
+
+void relay_channel::stream_destroyed() {
+  thread_.untrack(*this);
+}
+
+void relay_channel::on_started(const error_code& ec, core::connection_info info) {
+  if (closed_) {
+    return;
+  }
+  starting_info_ = {};
+  complete(started_, ec, std::move(info));
+}
+
+void relay_channel::on_read(const error_code& ec, std::span<const std::uint8_t> bytes) {
+  if (closed_) {
+    return;
+  }
+  if (!read_ || !backlog_.empty()) {
+    backlog_.push_back({ec, protocol::byte_buffer(bytes.begin(), bytes.end())});
+    return;
+  }
+  thread_.to_io().send_count(shared_from_this(), relay_op::consumed, 1);
+  complete(read_, ec, bytes);
+}
+
+void relay_channel::deliver_backlog() {
+  if (closed_ || !read_ || backlog_.empty()) {
+    return;
+  }
+  auto next = std::move(backlog_.front());
+  backlog_.erase(backlog_.begin());
+  thread_.to_io().send_count(shared_from_this(), relay_op::consumed, 1);
+  complete(read_, next.ec, std::span<const std::uint8_t>(next.bytes));
+}
+
+}  // namespace telemq::net
