@@ -35,6 +35,7 @@ TEST(CommandLine, NothingGivenOverridesNothing) {
   EXPECT_FALSE(o.set.durability);
   EXPECT_FALSE(o.set.db_recover);
   EXPECT_FALSE(o.set.max_connections);
+  EXPECT_FALSE(o.set.threads);
   EXPECT_FALSE(o.set.allow_anonymous);
   EXPECT_FALSE(o.set.require_certificate);
 }
@@ -55,6 +56,8 @@ TEST(CommandLine, EveryOptionLandsInTheOverrides) {
                              "--db-recover",
                              "--max-connections",
                              "10",
+                             "--threads",
+                             "3",
                              "--allow-anonymous",
                              "true",
                              "--cert-file",
@@ -74,6 +77,7 @@ TEST(CommandLine, EveryOptionLandsInTheOverrides) {
   EXPECT_EQ(o.set.durability, "power");
   EXPECT_EQ(o.set.db_recover, true);
   EXPECT_EQ(o.set.max_connections, 10u);
+  EXPECT_EQ(o.set.threads, 3u);
   EXPECT_EQ(o.set.allow_anonymous, true);
   EXPECT_EQ(o.set.cert_file, "c.pem");
   EXPECT_EQ(o.set.key_file, "k.pem");

@@ -35,6 +35,7 @@ TEST(Config, DefaultsListenOnLoopbackOnly) {
   EXPECT_EQ(cfg.durability, durability_mode::process);
   EXPECT_FALSE(cfg.db_recover);
   EXPECT_EQ(cfg.max_connections, 0u);
+  EXPECT_EQ(cfg.threads, 0u) << "one per usable CPU";
   EXPECT_EQ(cfg.limits.max_packet_size, core::broker_limits{}.max_packet_size);
 }
 
@@ -47,6 +48,7 @@ TEST(Config, FileSetsEveryKind) {
 data_dir = "/var/lib/telemq"
 log_level = "debug"
 max_connections = 5000
+threads = 3
 
 [persistence]
 durability = "power"
@@ -75,6 +77,7 @@ max_publish_rate = 50
   EXPECT_EQ(cfg.data_dir, "/var/lib/telemq");
   EXPECT_EQ(cfg.log_level, core::log_level::debug);
   EXPECT_EQ(cfg.max_connections, 5000u);
+  EXPECT_EQ(cfg.threads, 3u);
   EXPECT_EQ(cfg.durability, durability_mode::power);
   EXPECT_TRUE(cfg.db_recover);
   ASSERT_EQ(cfg.listeners.size(), 2u);
@@ -153,6 +156,11 @@ TEST(Config, UnknownKeysAreErrorsWithTheirLine) {
 }
 
 TEST(Config, RangesAreChecked) {
+  EXPECT_EQ(error_of("threads = 5000\n"),
+            "telemq.toml:1: threads: 5000 is out of range (0 to 1024)");
+  overrides too_many;
+  too_many.threads = 1025;
+  EXPECT_EQ(error_of("", too_many), "--threads: 1025 is more than 1024");
   EXPECT_EQ(error_of("[limits]\nmax_packet_size = 10\n"),
             "telemq.toml:2: limits.max_packet_size: 10 is out of range (64 to 268435460)");
   EXPECT_EQ(error_of("[limits]\nreceive_maximum = 0\n"),
@@ -230,12 +238,14 @@ TEST(Config, CommandLineOverridesTheFile) {
   cli.durability = "memory";
   cli.db_recover = true;
   cli.max_connections = 7;
+  cli.threads = 4;
   cli.cert_file = "cli.pem";
   cli.key_file = "cli.key";
   const auto cfg = parse(R"(
 data_dir = "/var/lib/telemq"
 log_level = "debug"
 max_connections = 100
+threads = 2
 [persistence]
 durability = "power"
 [[listener]]
@@ -247,6 +257,7 @@ url = "mqtt://0.0.0.0:1883"
   EXPECT_EQ(cfg.durability, durability_mode::memory);
   EXPECT_TRUE(cfg.db_recover);
   EXPECT_EQ(cfg.max_connections, 7u);
+  EXPECT_EQ(cfg.threads, 4u);
   ASSERT_EQ(cfg.listeners.size(), 2u) << "--listen replaces the file's listeners";
   EXPECT_EQ(cfg.listeners[0].host, "::1");
   EXPECT_EQ(cfg.listeners[0].port, 1884);
