@@ -14,14 +14,14 @@ session_info describe(const session& s) {
   info.username = s.username;
   info.online = s.online();
   if (s.connection != nullptr) {
-    info.address = s.connection->info.remote_address;
-    info.listener = s.connection->info.listener;
+    info.address = s.connection->remote_address;
+    info.listener = s.connection->listener;
     info.keep_alive = s.connection->keep_alive;
   }
   info.version = s.version;
   info.expiry_interval = s.expiry_interval;
-  info.queued = s.queue.size();
-  info.inflight = s.inflight.size();
+  info.queued = s.queued();
+  info.inflight = s.inflight_count();
   info.subscriptions = s.subscriptions.size();
   info.disconnected_at = s.disconnected_at;
   return info;
@@ -100,7 +100,6 @@ bool broker::delete_session(std::string_view client_id, timestamp now) {
   }
   if (auto again = e.sessions.find(std::string(client_id)); again != e.sessions.end()) {
     again->second->will.reset();
-    again->second->will_due.reset();
     e.end_session(*again->second, now);
   }
   e.register_barriers();
@@ -115,7 +114,7 @@ void broker::retained_messages(std::string_view filter,
 std::uint64_t broker::queued_bytes() const {
   std::uint64_t total = 0;
   for (const auto& [id, s] : impl_->sessions) {
-    total += s->queued_bytes;
+    total += s->queued_bytes();
   }
   return total;
 }

@@ -4,6 +4,7 @@
 // session_lifecycle.cpp, connection.cpp, broker.cpp.
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ class broker::impl {
   void hold(connection_state& c, protocol::packet_type type, std::uint16_t packet_id,
             protocol::reason_code reason, bool dup);
   void release_held(connection_state& c);
+  // Writes one packet that was held (or needed no holding); true when it was an
+  // acknowledgement appended to the output, which the caller flushes.
+  bool send_held(connection_state& c, const held_packet& h);
   void register_barrier(connection_state& c);
   // Registers one store barrier per connection that holds packets no barrier covers yet; called
   // as every entry point returns.
@@ -120,6 +124,8 @@ class broker::impl {
   retained_store retained;
   std::unordered_map<std::string, std::unique_ptr<session>> sessions;
   std::unordered_map<std::uint64_t, connection_state*> connections;
+  // Every listener name seen; connections refer to these instead of holding a copy each.
+  std::set<std::string, std::less<>> listener_names;
 
   std::uint64_t next_connection_id = 1;
   std::uint64_t next_message_id = 1;
