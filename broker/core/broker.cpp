@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "broker/core/broker_impl.hpp"
 
@@ -32,12 +33,11 @@ broker::~broker() = default;
 std::unique_ptr<connection> broker::open(link& transport, connection_info info, timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
-  const std::uint64_t id = e.next_connection_id++;
   const std::string& listener = *e.listener_names.insert(std::move(info.listener)).first;
   // Until CONNECT arrives, a peer may not make us buffer more than a CONNECT can need.
-  auto state = std::make_unique<connection_state>(e, transport, std::move(info), listener, id, now,
+  auto state = std::make_unique<connection_state>(e, transport, std::move(info), listener, now,
                                                   e.limits.max_packet_size);
-  e.connections.emplace(id, state.get());
+  state->id = e.connections.add(*state);
   return state;
 }
 
@@ -45,17 +45,17 @@ void broker::tick(timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
   std::vector<connection_state*> overdue;
-  for (auto& [id, c] : e.connections) {
-    if (c->phase == connection_phase::awaiting_connect) {
-      if (now - c->last_packet_at >= e.limits.connect_timeout) {
-        overdue.push_back(c);
+  e.connections.for_each([&](connection_state& c) {
+    if (c.phase == connection_phase::awaiting_connect) {
+      if (now - c.last_packet_at >= e.limits.connect_timeout) {
+        overdue.push_back(&c);
       }
-    } else if (c->phase == connection_phase::connected && c->keep_alive > 0 &&
-               now - c->last_packet_at >= std::chrono::milliseconds(c->keep_alive * 1500)) {
+    } else if (c.phase == connection_phase::connected && c.keep_alive > 0 &&
+               now - c.last_packet_at >= std::chrono::milliseconds(c.keep_alive * 1500)) {
       // One and a half keep-alive periods without a packet [MQTT-3.1.2-24].
-      overdue.push_back(c);
+      overdue.push_back(&c);
     }
-  }
+  });
   for (connection_state* c : overdue) {
     if (c->phase == connection_phase::awaiting_connect) {
       e.log(log_level::info, fmt::format("event=connect_timeout address={}", c->remote_address));
@@ -78,9 +78,7 @@ void broker::shutdown(timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
   std::vector<connection_state*> all;
-  for (auto& [id, c] : e.connections) {
-    all.push_back(c);
-  }
+  e.connections.for_each([&](connection_state& c) { all.push_back(&c); });
   for (connection_state* c : all) {
     // The broker leaves, not the client: the session is left as it is, will included, and
     // the store keeps it for the next start (see docs/protocol.md).
@@ -140,7 +138,7 @@ void broker::restore(timestamp now) {
     if (it == e.sessions.end()) {
       continue;
     }
-    session& s = *it->second;
+    session& s = **it;
     if (e.subscriptions.subscribe(record.filter,
                                   subscription_entry{&s, record.options, record.identifier})) {
       ++e.stats.subscriptions;
@@ -162,7 +160,7 @@ void broker::restore(timestamp now) {
     if (s_it == e.sessions.end() || m_it == messages.end()) {
       continue;
     }
-    session& s = *s_it->second;
+    session& s = **s_it;
     ++m_it->second->store_references;
     delivery d{m_it->second,
                record.qos_level,
@@ -184,7 +182,7 @@ void broker::restore(timestamp now) {
   }
   for (auto& [client_id, packet_id] : snapshot.incoming_qos2) {
     if (auto it = e.sessions.find(client_id); it != e.sessions.end()) {
-      it->second->use_traffic().incoming_qos2.insert(packet_id);
+      (*it)->use_traffic().incoming_qos2.insert(packet_id);
     }
   }
   for (auto& msg : snapshot.retained) {

@@ -114,8 +114,8 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   // Session takeover [MQTT-3.1.4-3]: the older connection goes, with 0x8E for a 5.0 client.
   // Its will follows the rules of any close without DISCONNECT: published at once without a
   // delay, else cancelled when this connection resumes the session [MQTT-3.1.3-9].
-  if (auto it = sessions.find(p.client_id); it != sessions.end() && it->second->connection) {
-    connection_state& old = *it->second->connection;
+  if (auto it = sessions.find(p.client_id); it != sessions.end() && (*it)->connection) {
+    connection_state& old = *(*it)->connection;
     log(log_level::info,
         fmt::format("event=session_taken_over client_id={} old_address={} new_address={}",
                     p.client_id, old.remote_address, c.remote_address));
@@ -123,7 +123,7 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   }
   session* s = nullptr;
   if (auto it = sessions.find(p.client_id); it != sessions.end()) {
-    s = it->second.get();
+    s = it->get();
     if (p.clean_start) {
       end_session(*s, now);
       s = nullptr;

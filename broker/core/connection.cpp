@@ -172,9 +172,8 @@ void broker::impl::hold(connection_state& c, packet_type type, std::uint16_t pac
 
 void broker::impl::register_barriers() {
   for (const std::uint64_t id : awaiting_barrier) {
-    if (auto it = connections.find(id);
-        it != connections.end() && it->second->extras->held_unregistered) {
-      register_barrier(*it->second);
+    if (connection_state* c = connections.find(id); c != nullptr && c->extras->held_unregistered) {
+      register_barrier(*c);
     }
   }
   awaiting_barrier.clear();
@@ -187,15 +186,15 @@ void broker::impl::register_barrier(connection_state& c) {
   const std::uint64_t covered = x.next_held_serial - 1;
   x.held_unregistered = 0;
   storage.after_durable([this, id = c.id, covered] {
-    auto it = connections.find(id);
-    if (it == connections.end()) {
+    connection_state* conn = connections.find(id);
+    if (conn == nullptr) {
       return;
     }
-    auto& held = it->second->extras->held;
+    auto& held = conn->extras->held;
     for (std::size_t i = 0; i < held.size() && held[i].serial <= covered; ++i) {
       held[i].ready = true;
     }
-    release_held(*it->second);
+    release_held(*conn);
   });
 }
 

@@ -58,11 +58,9 @@ struct connection_extras {
 class connection_state final : public connection {
  public:
   connection_state(broker::impl& engine, link& transport, connection_info&& info,
-                   const std::string& listener, std::uint64_t id, timestamp now,
-                   std::uint32_t max_packet_size)
+                   const std::string& listener, timestamp now, std::uint32_t max_packet_size)
       : engine(engine),
         transport(transport),
-        id(id),
         decoder(max_packet_size),
         remote_address(std::move(info.remote_address)),
         listener(listener),
@@ -90,7 +88,7 @@ class connection_state final : public connection {
 
   broker::impl& engine;
   link& transport;
-  std::uint64_t id;
+  std::uint64_t id = 0;  // given by the connection table
   protocol::decoder decoder;
   std::string remote_address;   // "ip:port"
   const std::string& listener;  // shared by every connection of the listener

@@ -10,7 +10,7 @@ session& broker::impl::create_session(const std::string& client_id,
                                       protocol::protocol_version version, std::uint32_t expiry) {
   auto created = std::make_unique<session>(client_id, version, expiry);
   session& s = *created;
-  sessions.emplace(client_id, std::move(created));
+  sessions.insert(std::move(created));
   stats.sessions_total = sessions.size();
   return s;
 }
@@ -42,8 +42,7 @@ void broker::impl::end_session(session& s, timestamp now) {
   if (s.connection != nullptr) {
     s.connection->owner = nullptr;
   }
-  const std::string client_id = s.client_id;
-  sessions.erase(client_id);
+  sessions.erase(sessions.find(s.client_id));
   stats.sessions_total = sessions.size();
 }
 
@@ -114,7 +113,7 @@ void broker::impl::publish_will(session& s, timestamp now) {
 
 void broker::impl::expire(timestamp now) {
   std::vector<session*> ending;
-  for (auto& [id, s] : sessions) {
+  for (auto& s : sessions) {
     // Once a second is soon enough to give back what a session no longer uses, and rare enough
     // that a busy session does not allocate again for every message.
     if (s->traffic && s->traffic->empty()) {
