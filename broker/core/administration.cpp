@@ -14,14 +14,14 @@ session_info describe(const session& s) {
   info.username = s.username;
   info.online = s.online();
   if (s.connection != nullptr) {
-    info.address = s.connection->info.remote_address;
-    info.listener = s.connection->info.listener;
+    info.address = s.connection->remote_address;
+    info.listener = s.connection->listener;
     info.keep_alive = s.connection->keep_alive;
   }
   info.version = s.version;
   info.expiry_interval = s.expiry_interval;
-  info.queued = s.queue.size();
-  info.inflight = s.inflight.size();
+  info.queued = s.queued();
+  info.inflight = s.inflight_count();
   info.subscriptions = s.subscriptions.size();
   info.disconnected_at = s.disconnected_at;
   return info;
@@ -36,18 +36,18 @@ void broker::add_observer(message_observer observer) {
 std::vector<session_info> broker::sessions() const {
   std::vector<session_info> all;
   all.reserve(impl_->sessions.size());
-  for (const auto& [id, s] : impl_->sessions) {
+  for (const auto& s : impl_->sessions) {
     all.push_back(describe(*s));
   }
   return all;
 }
 
 std::optional<session_info> broker::find_session(std::string_view client_id) const {
-  auto it = impl_->sessions.find(std::string(client_id));
+  auto it = impl_->sessions.find(client_id);
   if (it == impl_->sessions.end()) {
     return std::nullopt;
   }
-  return describe(*it->second);
+  return describe(**it);
 }
 
 std::vector<subscription_info> broker::subscriptions(std::string_view client_id) const {
@@ -58,12 +58,12 @@ std::vector<subscription_info> broker::subscriptions(std::string_view client_id)
     }
   };
   if (!client_id.empty()) {
-    if (auto it = impl_->sessions.find(std::string(client_id)); it != impl_->sessions.end()) {
-      add(*it->second);
+    if (auto it = impl_->sessions.find(client_id); it != impl_->sessions.end()) {
+      add(**it);
     }
     return all;
   }
-  for (const auto& [id, s] : impl_->sessions) {
+  for (const auto& s : impl_->sessions) {
     add(*s);
   }
   return all;
@@ -72,11 +72,11 @@ std::vector<subscription_info> broker::subscriptions(std::string_view client_id)
 bool broker::disconnect_client(std::string_view client_id, timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
-  auto it = e.sessions.find(std::string(client_id));
-  if (it == e.sessions.end() || it->second->connection == nullptr) {
+  auto it = e.sessions.find(client_id);
+  if (it == e.sessions.end() || (*it)->connection == nullptr) {
     return false;
   }
-  connection_state& c = *it->second->connection;
+  connection_state& c = *(*it)->connection;
   e.log(log_level::info, fmt::format("event=admin_disconnect client_id={}", client_id));
   e.disconnect(c, protocol::reason_code::administrative_action);
   e.register_barriers();
@@ -86,11 +86,11 @@ bool broker::disconnect_client(std::string_view client_id, timestamp now) {
 bool broker::delete_session(std::string_view client_id, timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
-  auto it = e.sessions.find(std::string(client_id));
+  auto it = e.sessions.find(client_id);
   if (it == e.sessions.end()) {
     return false;
   }
-  session& s = *it->second;
+  session& s = **it;
   e.log(log_level::info, fmt::format("event=admin_delete_session client_id={}", client_id));
   if (s.connection != nullptr) {
     connection_state& c = *s.connection;
@@ -98,10 +98,9 @@ bool broker::delete_session(std::string_view client_id, timestamp now) {
     c.publish_will_on_close = false;
     e.disconnect(c, protocol::reason_code::administrative_action);
   }
-  if (auto again = e.sessions.find(std::string(client_id)); again != e.sessions.end()) {
-    again->second->will.reset();
-    again->second->will_due.reset();
-    e.end_session(*again->second, now);
+  if (auto again = e.sessions.find(client_id); again != e.sessions.end()) {
+    (*again)->will.reset();
+    e.end_session(**again, now);
   }
   e.register_barriers();
   return true;
@@ -114,8 +113,8 @@ void broker::retained_messages(std::string_view filter,
 
 std::uint64_t broker::queued_bytes() const {
   std::uint64_t total = 0;
-  for (const auto& [id, s] : impl_->sessions) {
-    total += s->queued_bytes;
+  for (const auto& s : impl_->sessions) {
+    total += s->queued_bytes();
   }
   return total;
 }

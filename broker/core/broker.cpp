@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "broker/core/broker_impl.hpp"
 
@@ -32,11 +33,11 @@ broker::~broker() = default;
 std::unique_ptr<connection> broker::open(link& transport, connection_info info, timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
-  const std::uint64_t id = e.next_connection_id++;
+  const std::string& listener = *e.listener_names.insert(std::move(info.listener)).first;
   // Until CONNECT arrives, a peer may not make us buffer more than a CONNECT can need.
-  auto state = std::make_unique<connection_state>(e, transport, std::move(info), id, now,
+  auto state = std::make_unique<connection_state>(e, transport, std::move(info), listener, now,
                                                   e.limits.max_packet_size);
-  e.connections.emplace(id, state.get());
+  state->id = e.connections.add(*state);
   return state;
 }
 
@@ -44,27 +45,25 @@ void broker::tick(timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
   std::vector<connection_state*> overdue;
-  for (auto& [id, c] : e.connections) {
-    if (c->phase == connection_phase::awaiting_connect) {
-      if (now - c->opened_at >= e.limits.connect_timeout) {
-        overdue.push_back(c);
+  e.connections.for_each([&](connection_state& c) {
+    if (c.phase == connection_phase::awaiting_connect) {
+      if (now - c.last_packet_at >= e.limits.connect_timeout) {
+        overdue.push_back(&c);
       }
-    } else if (c->phase == connection_phase::connected && c->keep_alive > 0 &&
-               now - c->last_packet_at >= std::chrono::milliseconds(c->keep_alive * 1500)) {
+    } else if (c.phase == connection_phase::connected && c.keep_alive > 0 &&
+               now - c.last_packet_at >= std::chrono::milliseconds(c.keep_alive * 1500)) {
       // One and a half keep-alive periods without a packet [MQTT-3.1.2-24].
-      overdue.push_back(c);
+      overdue.push_back(&c);
     }
-  }
+  });
   for (connection_state* c : overdue) {
     if (c->phase == connection_phase::awaiting_connect) {
-      e.log(log_level::info,
-            fmt::format("event=connect_timeout address={}", c->info.remote_address));
+      e.log(log_level::info, fmt::format("event=connect_timeout address={}", c->remote_address));
       c->phase = connection_phase::closing;
       c->transport.close();
     } else {
-      e.log(log_level::info,
-            fmt::format("event=keep_alive_timeout client_id={} address={}",
-                        c->owner ? c->owner->client_id : "", c->info.remote_address));
+      e.log(log_level::info, fmt::format("event=keep_alive_timeout client_id={} address={}",
+                                         c->owner ? c->owner->client_id : "", c->remote_address));
       e.disconnect(*c, reason_code::keep_alive_timeout);
     }
   }
@@ -79,9 +78,7 @@ void broker::shutdown(timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
   std::vector<connection_state*> all;
-  for (auto& [id, c] : e.connections) {
-    all.push_back(c);
-  }
+  e.connections.for_each([&](connection_state& c) { all.push_back(&c); });
   for (connection_state* c : all) {
     // The broker leaves, not the client: the session is left as it is, will included, and
     // the store keeps it for the next start (see docs/protocol.md).
@@ -127,13 +124,13 @@ void broker::restore(timestamp now) {
     session& s = e.create_session(record.client_id, record.version, record.expiry_interval);
     s.stored = true;
     s.username = record.username;
-    s.will = record.will;
     // A session that was online when the broker stopped lost its connection then, as far as
     // it can tell: its offline time and will delay start now.
     s.disconnected_at = record.disconnected_at.value_or(now);
-    if (s.will) {
-      s.will_due =
-          *s.disconnected_at + seconds(std::min(s.will->delay_interval, s.expiry_interval));
+    if (record.will) {
+      const timestamp due =
+          *s.disconnected_at + seconds(std::min(record.will->delay_interval, s.expiry_interval));
+      s.will = std::make_unique<session_will>(session_will{std::move(*record.will), due});
     }
   }
   for (auto& record : snapshot.subscriptions) {
@@ -141,7 +138,7 @@ void broker::restore(timestamp now) {
     if (it == e.sessions.end()) {
       continue;
     }
-    session& s = *it->second;
+    session& s = **it;
     if (e.subscriptions.subscribe(record.filter,
                                   subscription_entry{&s, record.options, record.identifier})) {
       ++e.stats.subscriptions;
@@ -163,7 +160,7 @@ void broker::restore(timestamp now) {
     if (s_it == e.sessions.end() || m_it == messages.end()) {
       continue;
     }
-    session& s = *s_it->second;
+    session& s = **s_it;
     ++m_it->second->store_references;
     delivery d{m_it->second,
                record.qos_level,
@@ -175,16 +172,17 @@ void broker::restore(timestamp now) {
                std::move(record.subscription_identifiers)};
     s.next_sequence = std::max(s.next_sequence, record.sequence + 1);
     if (record.state == delivery_state::queued) {
-      s.queued_bytes += d.msg->topic.size() + d.msg->payload.size();
-      s.queue.push_back(std::move(d));
+      session_traffic& t = s.use_traffic();
+      t.queued_bytes += d.msg->topic.size() + d.msg->payload.size();
+      t.queue.push_back(std::move(d));
       ++e.stats.queued_messages;
     } else {
-      s.inflight.insert_or_assign(record.packet_id, std::move(d));
+      s.use_traffic().inflight.insert_or_assign(record.packet_id, std::move(d));
     }
   }
   for (auto& [client_id, packet_id] : snapshot.incoming_qos2) {
     if (auto it = e.sessions.find(client_id); it != e.sessions.end()) {
-      it->second->incoming_qos2.insert(packet_id);
+      (*it)->use_traffic().incoming_qos2.insert(packet_id);
     }
   }
   for (auto& msg : snapshot.retained) {

@@ -4,15 +4,17 @@
 // session_lifecycle.cpp, connection.cpp, broker.cpp.
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "broker/core/access_control.hpp"
 #include "broker/core/broker.hpp"
 #include "broker/core/connection_state.hpp"
+#include "broker/core/connection_table.hpp"
 #include "broker/core/limits.hpp"
 #include "broker/core/log.hpp"
 #include "broker/core/retained_store.hpp"
@@ -33,6 +35,29 @@ struct route_target {
   std::vector<std::uint32_t> identifiers;
 };
 
+// Sessions are keyed by their own client id, so the id is stored once, in the session.
+struct session_id_hash {
+  using is_transparent = void;
+  // Not noexcept: libstdc++ then keeps each node's hash, and neither a lookup nor a rehash
+  // hashes a client id again.
+  std::size_t operator()(std::string_view client_id) const {
+    return std::hash<std::string_view>{}(client_id);
+  }
+  std::size_t operator()(const std::unique_ptr<session>& s) const { return (*this)(s->client_id); }
+};
+
+struct session_id_equal {
+  using is_transparent = void;
+  static std::string_view id(std::string_view client_id) { return client_id; }
+  static std::string_view id(const std::unique_ptr<session>& s) { return s->client_id; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return id(a) == id(b);
+  }
+};
+
+using session_set = std::unordered_set<std::unique_ptr<session>, session_id_hash, session_id_equal>;
+
 enum class route_outcome : unsigned char { delivered, no_subscribers, quota_exceeded };
 
 class broker::impl {
@@ -49,6 +74,9 @@ class broker::impl {
   void hold(connection_state& c, protocol::packet_type type, std::uint16_t packet_id,
             protocol::reason_code reason, bool dup);
   void release_held(connection_state& c);
+  // Writes one packet that was held (or needed no holding); true when it was an
+  // acknowledgement appended to the output, which the caller flushes.
+  bool send_held(connection_state& c, const held_packet& h);
   void register_barrier(connection_state& c);
   // Registers one store barrier per connection that holds packets no barrier covers yet; called
   // as every entry point returns.
@@ -118,10 +146,11 @@ class broker::impl {
 
   topic_tree subscriptions;
   retained_store retained;
-  std::unordered_map<std::string, std::unique_ptr<session>> sessions;
-  std::unordered_map<std::uint64_t, connection_state*> connections;
+  session_set sessions;
+  connection_table connections;
+  // Every listener name seen; connections refer to these instead of holding a copy each.
+  std::set<std::string, std::less<>> listener_names;
 
-  std::uint64_t next_connection_id = 1;
   std::uint64_t next_message_id = 1;
   std::uint64_t assigned_id_counter;
   timestamp last_expiry_scan;

@@ -29,7 +29,7 @@ void broker::impl::refuse_connect(connection_state& c, protocol_version version,
   ++stats.connects_refused_protocol;
   log(log_level::info,
       fmt::format("event=connect_refused address={} reason_code=0x{:02X} reason=\"{}\"",
-                  c.info.remote_address, static_cast<unsigned>(reason), why));
+                  c.remote_address, static_cast<unsigned>(reason), why));
   // A CONNACK only makes sense for reasons the client can act on; a malformed CONNECT is
   // answered by closing [MQTT-4.8.0-1].
   const bool answer =
@@ -74,11 +74,14 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
     }
   }
 
-  if (auto refusal = access_rules.authenticate(c.info, p.client_id, p.username, p.password)) {
+  // Rebuilt for this one call rather than kept: an idle connection would hold it for nothing.
+  const connection_info info{c.remote_address, c.listener, c.allow_anonymous,
+                             c.certificate_username()};
+  if (auto refusal = access_rules.authenticate(info, p.client_id, p.username, p.password)) {
     ++stats.connects_refused_auth;
     log(log_level::debug,
         fmt::format("event=auth_failed client_id={} address={} username={} reason_code=0x{:02X}",
-                    p.client_id, c.info.remote_address, p.username.value_or(""),
+                    p.client_id, c.remote_address, p.username.value_or(""),
                     static_cast<unsigned>(*refusal)));
     c.version = version;
     // 3.1.1 has no code for "wrong credentials": return code 4 means the fields are malformed.
@@ -111,16 +114,16 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   // Session takeover [MQTT-3.1.4-3]: the older connection goes, with 0x8E for a 5.0 client.
   // Its will follows the rules of any close without DISCONNECT: published at once without a
   // delay, else cancelled when this connection resumes the session [MQTT-3.1.3-9].
-  if (auto it = sessions.find(p.client_id); it != sessions.end() && it->second->connection) {
-    connection_state& old = *it->second->connection;
+  if (auto it = sessions.find(p.client_id); it != sessions.end() && (*it)->connection) {
+    connection_state& old = *(*it)->connection;
     log(log_level::info,
         fmt::format("event=session_taken_over client_id={} old_address={} new_address={}",
-                    p.client_id, old.info.remote_address, c.info.remote_address));
+                    p.client_id, old.remote_address, c.remote_address));
     disconnect(old, reason_code::session_taken_over);
   }
   session* s = nullptr;
   if (auto it = sessions.find(p.client_id); it != sessions.end()) {
-    s = it->second.get();
+    s = it->get();
     if (p.clean_start) {
       end_session(*s, now);
       s = nullptr;
@@ -134,9 +137,8 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   s->expiry_interval = expiry;
   // A verified certificate is the identity; the CONNECT username only where there is none.
   s->username =
-      c.info.certificate_username.empty() ? p.username.value_or("") : c.info.certificate_username;
+      info.certificate_username.empty() ? p.username.value_or("") : info.certificate_username;
   s->disconnected_at.reset();
-  s->will_due.reset();
   s->will.reset();
   if (p.will) {
     auto will_msg = std::make_shared<message>();
@@ -155,7 +157,8 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
         will_msg->props = std::make_shared<protocol::properties>(std::move(p.will->props));
       }
     }
-    s->will = stored_will{.msg = std::move(will_msg), .delay_interval = delay};
+    s->will = std::make_unique<session_will>(
+        session_will{.record = {.msg = std::move(will_msg), .delay_interval = delay}, .due = {}});
   }
 
   c.owner = s;
@@ -165,10 +168,6 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   c.decoder.set_max_packet_size(limits.max_packet_size);
 
   c.keep_alive = p.keep_alive;
-  // Rate limits start with one second of burst.
-  c.rate_refilled_at = now;
-  c.publish_tokens = limits.max_publish_rate;
-  c.publish_byte_tokens = static_cast<double>(limits.max_publish_bytes_rate);
   if (version == protocol_version::v5) {
     if (p.keep_alive > limits.max_keep_alive ||
         (p.keep_alive == 0 && limits.max_keep_alive < 65535)) {
@@ -215,7 +214,7 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   log(log_level::info,
       fmt::format("event=connected client_id={} address={} version={} clean_start={} "
                   "keep_alive={} session_expiry={} session_present={} username={}",
-                  s->client_id, c.info.remote_address, static_cast<unsigned>(version),
+                  s->client_id, c.remote_address, static_cast<unsigned>(version),
                   p.clean_start ? 1 : 0, c.keep_alive, expiry, session_present ? 1 : 0,
                   s->username));
   if (session_present) {

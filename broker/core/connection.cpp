@@ -133,7 +133,7 @@ void broker::impl::refuse_first_packet(connection_state& c, std::string_view why
   ++stats.protocol_errors;
   log(log_level::info,
       fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 reason=\"{}\"",
-                  c.info.remote_address, why));
+                  c.remote_address, why));
   c.phase = connection_phase::closing;
   c.transport.close();
 }
@@ -149,19 +149,31 @@ void broker::impl::send(connection_state& c, const protocol::packet& p) {
 void broker::impl::hold(connection_state& c, packet_type type, std::uint16_t packet_id,
                         reason_code reason, bool dup) {
   const bool wait_for_store = storage.has_pending_writes();
-  c.held.push_back(
-      held_packet{type, packet_id, reason, c.next_held_serial++, !wait_for_store, dup});
+  if (!wait_for_store && !c.holds_packets()) {
+    // Nothing to wait for and nothing ahead of it: the packet leaves at once, and a connection
+    // that never waits for the store never allocates the queue.
+    if (send_held(c, held_packet{type, packet_id, reason, 0, true, dup})) {
+      c.transport.flush();
+    }
+    return;
+  }
+  connection_extras& x = c.use_extras();
+  if (type == packet_type::puback) {
+    ++x.unacknowledged_qos1;
+  }
+  x.held.push_back(
+      held_packet{type, packet_id, reason, x.next_held_serial++, !wait_for_store, dup});
   if (!wait_for_store) {
     release_held(c);
-  } else if (c.held_unregistered++ == 0) {
+  } else if (x.held_unregistered++ == 0) {
     awaiting_barrier.push_back(c.id);
   }
 }
 
 void broker::impl::register_barriers() {
   for (const std::uint64_t id : awaiting_barrier) {
-    if (auto it = connections.find(id); it != connections.end() && it->second->held_unregistered) {
-      register_barrier(*it->second);
+    if (connection_state* c = connections.find(id); c != nullptr && c->extras->held_unregistered) {
+      register_barrier(*c);
     }
   }
   awaiting_barrier.clear();
@@ -170,50 +182,56 @@ void broker::impl::register_barriers() {
 void broker::impl::register_barrier(connection_state& c) {
   // One barrier covers every packet held since the last one: after a read of many PUBLISH
   // packets, one store commit releases all their acknowledgements.
-  const std::uint64_t covered = c.next_held_serial - 1;
-  c.held_unregistered = 0;
+  connection_extras& x = *c.extras;
+  const std::uint64_t covered = x.next_held_serial - 1;
+  x.held_unregistered = 0;
   storage.after_durable([this, id = c.id, covered] {
-    auto it = connections.find(id);
-    if (it == connections.end()) {
+    connection_state* conn = connections.find(id);
+    if (conn == nullptr) {
       return;
     }
-    auto& conn = *it->second;
-    for (std::size_t i = 0; i < conn.held.size() && conn.held[i].serial <= covered; ++i) {
-      conn.held[i].ready = true;
+    auto& held = conn->extras->held;
+    for (std::size_t i = 0; i < held.size() && held[i].serial <= covered; ++i) {
+      held[i].ready = true;
     }
-    release_held(conn);
+    release_held(*conn);
   });
 }
 
 void broker::impl::release_held(connection_state& c) {
-  const timestamp now = current_time;
+  connection_extras& x = *c.extras;
   bool wrote = false;
-  while (!c.held.empty() && c.held.front().ready) {
-    const held_packet h = c.held.front();
-    c.held.pop_front();
-    if (c.phase == connection_phase::closing) {
-      continue;
+  while (!x.held.empty() && x.held.front().ready) {
+    const held_packet h = x.held.front();
+    x.held.pop_front();
+    if (h.type == packet_type::puback && c.phase != connection_phase::closing &&
+        x.unacknowledged_qos1 > 0) {
+      --x.unacknowledged_qos1;
     }
-    if (h.type == packet_type::publish) {
-      if (c.owner != nullptr) {
-        if (auto it = c.owner->inflight.find(h.packet_id); it != c.owner->inflight.end()) {
-          send_publish(c, it->second, h.dup, now);
-        }
-      }
-      continue;
-    }
-    auto& out = c.transport.output();
-    const auto before = out.size();
-    protocol::encode_ack(h.type, h.packet_id, h.reason, c.version, out);
-    stats.bytes_sent += out.size() - before;
-    wrote = true;
-    if (h.type == packet_type::puback && c.unacknowledged_qos1 > 0) {
-      --c.unacknowledged_qos1;
-    }
+    wrote = send_held(c, h) || wrote;
   }
   if (wrote) {
     c.transport.flush();
   }
+}
+
+bool broker::impl::send_held(connection_state& c, const held_packet& h) {
+  if (c.phase == connection_phase::closing) {
+    return false;
+  }
+  if (h.type == packet_type::publish) {
+    if (c.owner != nullptr) {
+      if (const delivery* d = c.owner->find_inflight(h.packet_id)) {
+        send_publish(c, *d, h.dup, current_time);
+      }
+    }
+    return false;
+  }
+  auto& out = c.transport.output();
+  const auto before = out.size();
+  protocol::encode_ack(h.type, h.packet_id, h.reason, c.version, out);
+  stats.bytes_sent += out.size() - before;
+  return true;
 }
 
 void broker::impl::disconnect(connection_state& c, reason_code reason) {
@@ -239,7 +257,7 @@ void broker::impl::fail(connection_state& c, reason_code reason, std::string_vie
   ++stats.protocol_errors;
   log(log_level::info,
       fmt::format("event=protocol_error client_id={} address={} reason_code=0x{:02X} reason=\"{}\"",
-                  c.owner != nullptr ? c.owner->client_id : "", c.info.remote_address,
+                  c.owner != nullptr ? c.owner->client_id : "", c.remote_address,
                   static_cast<unsigned>(reason), why));
   disconnect(c, reason);
 }

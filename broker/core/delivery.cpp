@@ -29,7 +29,7 @@ bool broker::impl::can_send(const connection_state& c, qos level) const {
     return true;
   }
   const std::size_t window = std::min<std::size_t>(limits.max_inflight, c.client_receive_maximum);
-  return c.owner->inflight.size() < window;
+  return c.owner->inflight_count() < window;
 }
 
 void broker::impl::store_message_once(const message_ptr& msg) {
@@ -56,7 +56,7 @@ bool broker::impl::deliver(session& s, const message_ptr& msg, qos qos_level, bo
   }
   delivery d{msg, qos_level,         retain, delivery_state::queued,
              0,   s.next_sequence++, false,  std::move(identifiers)};
-  if (s.connection != nullptr && s.queue.empty() && can_send(*s.connection, qos_level)) {
+  if (s.connection != nullptr && s.queue_empty() && can_send(*s.connection, qos_level)) {
     start(s, *s.connection, std::move(d), now);
     return true;
   }
@@ -67,23 +67,24 @@ bool broker::impl::enqueue(session& s, delivery&& d) {
   if (d.qos_level == qos::at_most_once && !s.online() && !limits.queue_qos0_offline) {
     return true;  // QoS 0 is not kept for offline sessions unless configured
   }
+  session_traffic& t = s.use_traffic();
   const std::size_t size = queued_size(d);
-  while (s.queue.size() >= limits.max_queued_messages ||
-         s.queued_bytes + size > limits.max_queued_bytes) {
+  while (t.queue.size() >= limits.max_queued_messages ||
+         t.queued_bytes + size > limits.max_queued_bytes) {
     // A full queue drops QoS 0 first: a new QoS 0 message is dropped; a new QoS 1/2 one
     // drops the oldest queued message, or is refused, as configured.
     if (d.qos_level == qos::at_most_once || limits.queue_policy == queue_full_policy::refuse ||
-        s.queue.empty()) {
+        t.queue.empty()) {
       ++stats.publishes_dropped_queue_full;
       log(log_level::debug, fmt::format("event=message_dropped client_id={} reason=queue_full "
                                         "topic={}",
                                         s.client_id, d.msg->topic));
       return d.qos_level == qos::at_most_once;
     }
-    delivery& oldest = s.queue.front();
-    s.queued_bytes -= queued_size(oldest);
+    delivery& oldest = t.queue.front();
+    t.queued_bytes -= queued_size(oldest);
     forget_stored(s, oldest);
-    s.queue.pop_front();
+    t.queue.pop_front();
     --stats.queued_messages;
     ++stats.publishes_dropped_queue_full;
   }
@@ -92,8 +93,8 @@ bool broker::impl::enqueue(session& s, delivery&& d) {
     d.stored = true;
     storage.save_delivery(s.delivery_record(d));
   }
-  s.queued_bytes += size;
-  s.queue.push_back(std::move(d));
+  t.queued_bytes += size;
+  t.queue.push_back(std::move(d));
   ++stats.queued_messages;
   return true;
 }
@@ -115,6 +116,7 @@ void broker::impl::start(session& s, connection_state& c, delivery&& d, timestam
     send_publish(c, d, false, now);
     return;
   }
+  session_traffic& t = s.use_traffic();
   d.packet_id = s.allocate_packet_id();
   d.state = delivery_state::publish_sent;
   if (s.persistent()) {
@@ -125,7 +127,7 @@ void broker::impl::start(session& s, connection_state& c, delivery&& d, timestam
     storage.save_delivery(s.delivery_record(d));
   }
   const std::uint16_t packet_id = d.packet_id;
-  auto [slot, inserted] = s.inflight.insert_or_assign(packet_id, std::move(d));
+  auto [slot, inserted] = t.inflight.insert_or_assign(packet_id, std::move(d));
   if (slot->second.qos_level == qos::exactly_once && slot->second.stored) {
     // The packet identifier must be durable before the client can see it, or a restart could
     // send the same message under another identifier and the client would take it twice.
@@ -137,16 +139,20 @@ void broker::impl::start(session& s, connection_state& c, delivery&& d, timestam
 
 void broker::impl::pump(session& s, timestamp now) {
   connection_state* c = s.connection;
-  while (c != nullptr && !s.queue.empty()) {
-    delivery& next = s.queue.front();
+  if (c == nullptr || s.queue_empty()) {
+    return;
+  }
+  session_traffic& t = *s.traffic;
+  while (!t.queue.empty()) {
+    delivery& next = t.queue.front();
     if (next.msg->expired(now)) {
       ++stats.messages_expired;
     } else if (!can_send(*c, next.qos_level)) {
       break;
     }
     delivery d = std::move(next);
-    s.queued_bytes -= queued_size(d);
-    s.queue.pop_front();
+    t.queued_bytes -= queued_size(d);
+    t.queue.pop_front();
     --stats.queued_messages;
     if (d.msg->expired(now)) {
       forget_stored(s, d);
@@ -157,10 +163,13 @@ void broker::impl::pump(session& s, timestamp now) {
 }
 
 void broker::impl::resend_inflight(session& s, timestamp now) {
+  if (s.inflight_count() == 0) {
+    return;
+  }
   connection_state& c = *s.connection;
   std::vector<const delivery*> order;
-  order.reserve(s.inflight.size());
-  for (const auto& [id, d] : s.inflight) {
+  order.reserve(s.traffic->inflight.size());
+  for (const auto& [id, d] : s.traffic->inflight) {
     order.push_back(&d);
   }
   std::sort(order.begin(), order.end(),
@@ -204,10 +213,7 @@ void broker::impl::send_publish(connection_state& c, const delivery& d, bool dup
   if (c.client_topic_alias_maximum > 0) {
     // Server-to-client aliases are given to the first topics seen, while the client's maximum
     // allows; the topic is sent once with its alias and then left out.
-    if (!c.outgoing_aliases) {
-      c.outgoing_aliases = std::make_unique<std::unordered_map<std::string, std::uint16_t>>();
-    }
-    auto& aliases = *c.outgoing_aliases;
+    auto& aliases = c.use_extras().outgoing_aliases;
     auto alias = aliases.find(d.msg->topic);
     if (alias != aliases.end()) {
       view.topic = {};

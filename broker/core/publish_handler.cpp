@@ -38,21 +38,30 @@ bool within_rate(connection_state& c, const broker_limits& limits, std::size_t b
   if (limits.max_publish_rate == 0 && limits.max_publish_bytes_rate == 0) {
     return true;
   }
-  const double elapsed = std::chrono::duration<double>(now - c.rate_refilled_at).count();
-  c.rate_refilled_at = now;
+  connection_extras& x = c.use_extras();
+  if (!x.rate_started) {
+    // The buckets start full, with one second of burst: as if filled at CONNECT, since they
+    // hold no more than one second's worth.
+    x.rate_started = true;
+    x.publish_tokens = limits.max_publish_rate;
+    x.publish_byte_tokens = static_cast<double>(limits.max_publish_bytes_rate);
+    x.rate_refilled_at = now;
+  }
+  const double elapsed = std::chrono::duration<double>(now - x.rate_refilled_at).count();
+  x.rate_refilled_at = now;
   const auto refill = [elapsed](double& tokens, double per_second) {
     tokens = std::min(per_second, tokens + elapsed * per_second);
   };
   bool ok = true;
   if (limits.max_publish_rate != 0) {
-    refill(c.publish_tokens, limits.max_publish_rate);
-    c.publish_tokens -= 1;
-    ok = c.publish_tokens >= 0;
+    refill(x.publish_tokens, limits.max_publish_rate);
+    x.publish_tokens -= 1;
+    ok = x.publish_tokens >= 0;
   }
   if (limits.max_publish_bytes_rate != 0) {
-    refill(c.publish_byte_tokens, static_cast<double>(limits.max_publish_bytes_rate));
-    c.publish_byte_tokens -= static_cast<double>(bytes);
-    ok = ok && c.publish_byte_tokens >= 0;
+    refill(x.publish_byte_tokens, static_cast<double>(limits.max_publish_bytes_rate));
+    x.publish_byte_tokens -= static_cast<double>(bytes);
+    ok = ok && x.publish_byte_tokens >= 0;
   }
   return ok;
 }
@@ -82,16 +91,18 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
       return;
     }
     if (!p.topic.empty()) {
-      if (c.incoming_aliases.size() < alias) {
-        c.incoming_aliases.resize(alias);
+      auto& aliases = c.use_extras().incoming_aliases;
+      if (aliases.size() < alias) {
+        aliases.resize(alias);
       }
-      c.incoming_aliases[alias - 1] = p.topic;
-    } else if (alias > c.incoming_aliases.size() || c.incoming_aliases[alias - 1].empty()) {
+      aliases[alias - 1] = p.topic;
+    } else if (!c.extras || alias > c.extras->incoming_aliases.size() ||
+               c.extras->incoming_aliases[alias - 1].empty()) {
       fail(c, reason_code::protocol_error,
            fmt::format("Topic Alias {} used before it was set [MQTT-3.3.4-1]", alias));
       return;
     } else {
-      p.topic = c.incoming_aliases[alias - 1];
+      p.topic = c.extras->incoming_aliases[alias - 1];
     }
   }
   if (p.topic.size() > limits.max_topic_length || level_count(p.topic) > limits.max_topic_levels) {
@@ -99,14 +110,15 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
     return;
   }
 
-  if (p.qos_level == qos::exactly_once && s.incoming_qos2.contains(p.packet_id)) {
+  if (p.qos_level == qos::exactly_once && s.traffic &&
+      s.traffic->incoming_qos2.contains(p.packet_id)) {
     // A resend of a QoS 2 message we already own: acknowledge again, deliver nothing
     // [MQTT-4.3.3-9].
     hold(c, packet_type::pubrec, p.packet_id, reason_code::success, false);
     return;
   }
   if (p.qos_level != qos::at_most_once && c.version == protocol_version::v5 &&
-      c.unacknowledged_qos1 + s.incoming_qos2.size() >= limits.receive_maximum) {
+      c.unacknowledged_qos1() + s.incoming_qos2_count() >= limits.receive_maximum) {
     fail(c, reason_code::receive_maximum_exceeded,
          fmt::format("more than Receive Maximum {} unacknowledged QoS 1/2 PUBLISH [MQTT-3.3.4-9]",
                      limits.receive_maximum));
@@ -155,14 +167,13 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
     case qos::at_most_once:
       break;
     case qos::at_least_once:
-      ++c.unacknowledged_qos1;
       hold(c, packet_type::puback, p.packet_id, reason, false);
       break;
     case qos::exactly_once:
       // A 5.0 refusal ends the exchange at PUBREC; otherwise the packet identifier is recorded
       // (and stored, before PUBREC leaves) so a resend is never delivered twice.
       if (!(c.version == protocol_version::v5 && protocol::is_error(reason))) {
-        s.incoming_qos2.insert(p.packet_id);
+        s.use_traffic().incoming_qos2.insert(p.packet_id);
         if (s.persistent()) {
           storage.save_incoming_qos2(s.client_id, p.packet_id);
         }
@@ -174,28 +185,31 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
 
 void broker::impl::on_puback(connection_state& c, const protocol::puback_packet& p, timestamp now) {
   session& s = *c.owner;
-  auto it = s.inflight.find(p.packet_id);
-  if (it == s.inflight.end() || it->second.qos_level != qos::at_least_once) {
+  // Allocated already unless the client acknowledges what was never sent.
+  auto& inflight = s.use_traffic().inflight;
+  auto it = inflight.find(p.packet_id);
+  if (it == inflight.end() || it->second.qos_level != qos::at_least_once) {
     log(log_level::debug,
         fmt::format("event=unknown_puback client_id={} packet_id={}", s.client_id, p.packet_id));
     return;
   }
   forget_stored(s, it->second);
-  s.inflight.erase(it);
+  inflight.erase(it);
   pump(s, now);
 }
 
 void broker::impl::on_pubrec(connection_state& c, const protocol::pubrec_packet& p, timestamp now) {
   session& s = *c.owner;
-  auto it = s.inflight.find(p.packet_id);
-  if (it == s.inflight.end() || it->second.qos_level != qos::exactly_once) {
+  auto& inflight = s.use_traffic().inflight;
+  auto it = inflight.find(p.packet_id);
+  if (it == inflight.end() || it->second.qos_level != qos::exactly_once) {
     hold(c, packet_type::pubrel, p.packet_id, reason_code::packet_identifier_not_found, false);
     return;
   }
   if (c.version == protocol_version::v5 && protocol::is_error(p.reason)) {
     // The client refused the message; the exchange ends here.
     forget_stored(s, it->second);
-    s.inflight.erase(it);
+    inflight.erase(it);
     pump(s, now);
     return;
   }
@@ -213,7 +227,7 @@ void broker::impl::on_pubrec(connection_state& c, const protocol::pubrec_packet&
 
 void broker::impl::on_pubrel(connection_state& c, const protocol::pubrel_packet& p, timestamp) {
   session& s = *c.owner;
-  if (s.incoming_qos2.erase(p.packet_id) == 0) {
+  if (!s.traffic || s.traffic->incoming_qos2.erase(p.packet_id) == 0) {
     hold(c, packet_type::pubcomp, p.packet_id, reason_code::packet_identifier_not_found, false);
     return;
   }
@@ -228,14 +242,15 @@ void broker::impl::on_pubrel(connection_state& c, const protocol::pubrel_packet&
 void broker::impl::on_pubcomp(connection_state& c, const protocol::pubcomp_packet& p,
                               timestamp now) {
   session& s = *c.owner;
-  auto it = s.inflight.find(p.packet_id);
-  if (it == s.inflight.end() || it->second.state != delivery_state::pubrel_sent) {
+  auto& inflight = s.use_traffic().inflight;
+  auto it = inflight.find(p.packet_id);
+  if (it == inflight.end() || it->second.state != delivery_state::pubrel_sent) {
     log(log_level::debug,
         fmt::format("event=unknown_pubcomp client_id={} packet_id={}", s.client_id, p.packet_id));
     return;
   }
   forget_stored(s, it->second);
-  s.inflight.erase(it);
+  inflight.erase(it);
   pump(s, now);
 }
 

@@ -2,14 +2,23 @@
 
 namespace telemq::core {
 
+delivery* session::find_inflight(std::uint16_t packet_id) {
+  if (!traffic) {
+    return nullptr;
+  }
+  auto it = traffic->inflight.find(packet_id);
+  return it == traffic->inflight.end() ? nullptr : &it->second;
+}
+
 std::uint16_t session::allocate_packet_id() {
-  if (inflight.size() >= 65535) {
+  const std::size_t used = inflight_count();
+  if (used >= 65535) {
     return 0;
   }
   for (;;) {
     const std::uint16_t id = next_packet_id;
     next_packet_id = next_packet_id == 65535 ? 1 : static_cast<std::uint16_t>(next_packet_id + 1);
-    if (!inflight.contains(id)) {
+    if (used == 0 || !traffic->inflight.contains(id)) {
       return id;
     }
   }
@@ -20,7 +29,7 @@ stored_session session::record() const {
       .client_id = client_id,
       .version = version,
       .expiry_interval = expiry_interval,
-      .will = will,
+      .will = will ? std::optional<stored_will>(will->record) : std::nullopt,
       .disconnected_at = disconnected_at,
       .username = username,
   };

@@ -10,7 +10,7 @@ session& broker::impl::create_session(const std::string& client_id,
                                       protocol::protocol_version version, std::uint32_t expiry) {
   auto created = std::make_unique<session>(client_id, version, expiry);
   session& s = *created;
-  sessions.emplace(client_id, std::move(created));
+  sessions.insert(std::move(created));
   stats.sessions_total = sessions.size();
   return s;
 }
@@ -29,12 +29,12 @@ void broker::impl::remove_subscriptions(session& s) {
 }
 
 void broker::impl::end_session(session& s, timestamp now) {
-  if (s.will_due) {
+  if (s.will && s.will->due) {
     // A delayed will is published when the session ends, if that comes first [MQTT-3.1.3-9].
     publish_will(s, now);
   }
   remove_subscriptions(s);
-  stats.queued_messages -= std::min<std::uint64_t>(stats.queued_messages, s.queue.size());
+  stats.queued_messages -= std::min<std::uint64_t>(stats.queued_messages, s.queued());
   // Stored sessions are deleted with everything they hold; others never reached the store.
   if (s.stored) {
     storage.delete_session(s.client_id);
@@ -42,8 +42,7 @@ void broker::impl::end_session(session& s, timestamp now) {
   if (s.connection != nullptr) {
     s.connection->owner = nullptr;
   }
-  const std::string client_id = s.client_id;
-  sessions.erase(client_id);
+  sessions.erase(sessions.find(s.client_id));
   stats.sessions_total = sessions.size();
 }
 
@@ -60,16 +59,16 @@ void broker::impl::detach(connection_state& c, timestamp now) {
   }
   log(log_level::info,
       fmt::format("event=disconnected client_id={} address={} will={}", s->client_id,
-                  c.info.remote_address, s->will && c.publish_will_on_close ? 1 : 0));
+                  c.remote_address, s->will && c.publish_will_on_close ? 1 : 0));
   if (s->will) {
     if (!c.publish_will_on_close) {
       s->will.reset();
     } else {
-      const std::uint32_t delay = std::min(s->will->delay_interval, s->expiry_interval);
+      const std::uint32_t delay = std::min(s->will->record.delay_interval, s->expiry_interval);
       if (delay == 0) {
         publish_will(*s, now);
       } else {
-        s->will_due = now + seconds(delay);
+        s->will->due = now + seconds(delay);
       }
     }
   }
@@ -82,11 +81,10 @@ void broker::impl::detach(connection_state& c, timestamp now) {
 }
 
 void broker::impl::publish_will(session& s, timestamp now) {
-  s.will_due.reset();
   if (!s.will) {
     return;
   }
-  const stored_will will = std::move(*s.will);
+  const stored_will will = std::move(s.will->record);
   s.will.reset();
   if (s.persistent() && s.online() == false) {
     save_session(s);
@@ -115,11 +113,16 @@ void broker::impl::publish_will(session& s, timestamp now) {
 
 void broker::impl::expire(timestamp now) {
   std::vector<session*> ending;
-  for (auto& [id, s] : sessions) {
+  for (auto& s : sessions) {
+    // Once a second is soon enough to give back what a session no longer uses, and rare enough
+    // that a busy session does not allocate again for every message.
+    if (s->traffic && s->traffic->empty()) {
+      s->traffic.reset();
+    }
     if (s->online()) {
       continue;
     }
-    if (s->will_due && *s->will_due <= now) {
+    if (s->will && s->will->due && *s->will->due <= now) {
       publish_will(*s, now);
     }
     if (s->expiry_interval != session_never_expires && s->disconnected_at &&

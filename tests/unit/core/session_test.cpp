@@ -215,6 +215,37 @@ TEST(Session, DisconnectCannotRaiseZeroExpiry_MQTT_3_14_2_2) {
   EXPECT_EQ(c.expect<disconnect_packet>().reason, reason_code::protocol_error);
 }
 
+TEST(Session, PacketIdsGoOnAfterAnIdleSessionGivesBackItsState_MQTT_2_3_1_2) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("t", qos::at_least_once);
+  pub.connect("pub");
+  pub.publish("t", "1", qos::at_least_once);
+  const auto first = sub.expect<publish_packet>();
+  sub.send(puback_packet{.packet_id = first.packet_id});
+  h.advance(2s);  // the expiry scan gives back the emptied queue and in-flight map
+  pub.publish("t", "2", qos::at_least_once);
+  EXPECT_EQ(sub.expect<publish_packet>().packet_id, first.packet_id + 1);
+}
+
+TEST(Session, Qos2RecordSurvivesAnIdleSecond_MQTT_4_3_3_9) {
+  harness h;
+  client sub(h), pub(h);
+  sub.connect("sub");
+  sub.subscribe("t", qos::exactly_once);
+  pub.connect("pub");
+  publish_packet p{"t", "once", qos::exactly_once, false, false, 7, {}};
+  pub.send(p);
+  EXPECT_EQ(pub.expect<pubrec_packet>().packet_id, 7);
+  EXPECT_EQ(sub.expect<publish_packet>().payload, "once");
+  h.advance(2s);
+  p.dup = true;
+  pub.send(p);
+  EXPECT_EQ(pub.expect<pubrec_packet>().packet_id, 7);
+  EXPECT_TRUE(sub.nothing_received());
+}
+
 TEST(Durability, PubackWaitsForStore) {
   gated_store slow;
   harness h({}, &slow);
@@ -247,6 +278,26 @@ TEST(Durability, OutgoingQos2WaitsForStoredPacketId) {
   slow.commit();
   EXPECT_EQ(sub.expect<publish_packet>().payload, "m");
   pub.expect<pubrec_packet>();
+}
+
+TEST(Durability, AckNeverOvertakesOneStillHeld) {
+  gated_store slow;
+  harness h({}, &slow);
+  client sub(h);
+  sub.connect("sub", false, 600);
+  sub.subscribe("t", qos::at_least_once);
+  slow.commit();
+  client pub(h);
+  pub.connect("pub");
+  const auto held = pub.publish("t", "stored", qos::at_least_once);
+  // Committed, but the barrier's callback has not run yet: nothing waits for the store, and
+  // still the next acknowledgement must queue behind the held one.
+  slow.pending = 0;
+  const auto next = pub.publish("nobody", "not stored", qos::at_least_once);
+  EXPECT_TRUE(pub.nothing_received());
+  slow.commit();
+  EXPECT_EQ(pub.expect<puback_packet>().packet_id, held);
+  EXPECT_EQ(pub.expect<puback_packet>().packet_id, next);
 }
 
 }  // namespace
