@@ -77,8 +77,7 @@ acl_rules::acl_rules(const acl_document& document) {
   }
 }
 
-bool acl_rules::covers(const rule& r, const core::client_identity& client,
-                       std::string_view filter) {
+bool acl_rules::covers(const rule& r, core::client_view client, std::string_view filter) {
   if (filter.starts_with('$') &&
       (r.levels.front().kind == level_kind::plus || r.levels.front().kind == level_kind::hash)) {
     return false;
@@ -125,7 +124,7 @@ bool acl_rules::covers(const rule& r, const core::client_identity& client,
   }
 }
 
-bool acl_rules::allowed(const core::client_identity& client, std::string_view topic_or_filter,
+bool acl_rules::allowed(core::client_view client, std::string_view topic_or_filter,
                         core::access kind) const {
   if (kind == core::access::read) {
     if (const auto shared = protocol::parse_shared_filter(topic_or_filter)) {

@@ -38,8 +38,7 @@ class acl_rules {
 
   // For PUBLISH the topic is a topic name; for SUBSCRIBE the filter requested, which must be
   // covered by a read rule.
-  bool allowed(const core::client_identity& client, std::string_view topic_or_filter,
-               core::access kind) const;
+  bool allowed(core::client_view client, std::string_view topic_or_filter, core::access kind) const;
 
  private:
   enum class level_kind : unsigned char { literal, plus, hash, client_id, username };
@@ -54,7 +53,7 @@ class acl_rules {
     bool uses_username = false;
   };
 
-  static bool covers(const rule& r, const core::client_identity& client, std::string_view filter);
+  static bool covers(const rule& r, core::client_view client, std::string_view filter);
 
   std::vector<rule> anonymous_;
   std::map<std::string, std::vector<rule>, std::less<>> by_user_;

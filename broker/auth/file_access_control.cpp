@@ -67,8 +67,8 @@ std::optional<reason_code> file_access_control::authenticate(
   return std::nullopt;
 }
 
-bool file_access_control::allowed(const core::client_identity& client,
-                                  std::string_view topic_or_filter, core::access kind) {
+bool file_access_control::allowed(core::client_view client, std::string_view topic_or_filter,
+                                  core::access kind) {
   return !acl_ || acl_->allowed(client, topic_or_filter, kind);
 }
 

@@ -40,7 +40,7 @@ class file_access_control final : public core::access_control {
       const std::optional<std::string>& username,
       const std::optional<std::string>& password) override;
 
-  bool allowed(const core::client_identity& client, std::string_view topic_or_filter,
+  bool allowed(core::client_view client, std::string_view topic_or_filter,
                core::access kind) override;
 
   // Re-reads both files (on SIGHUP, or after the admin API changed users or ACL rules). A file that

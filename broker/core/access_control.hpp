@@ -10,9 +10,17 @@
 
 namespace telemq::core {
 
+// Who asks, without owning the strings: the check runs for every delivery, so it must not copy.
+struct client_view {
+  std::string_view client_id;
+  std::string_view username;  // empty for anonymous clients
+};
+
 struct client_identity {
   std::string client_id;
   std::string username;  // empty for anonymous clients
+
+  operator client_view() const { return {client_id, username}; }
 };
 
 enum class access : unsigned char { read = 1, write = 2 };
@@ -29,8 +37,7 @@ class access_control {
 
   // Whether the client may publish to a topic (write) or receive messages of a topic (read).
   // Subscribing checks read on the filter itself.
-  virtual bool allowed(const client_identity& client, std::string_view topic_or_filter,
-                       access kind) = 0;
+  virtual bool allowed(client_view client, std::string_view topic_or_filter, access kind) = 0;
 };
 
 class allow_all final : public access_control {
@@ -44,7 +51,7 @@ class allow_all final : public access_control {
     }
     return std::nullopt;
   }
-  bool allowed(const client_identity&, std::string_view, access) override { return true; }
+  bool allowed(client_view, std::string_view, access) override { return true; }
 };
 
 }  // namespace telemq::core

@@ -137,7 +137,7 @@ void broker::impl::expire(timestamp now) {
 }
 
 bool broker::impl::may(const session& s, std::string_view topic, access kind) {
-  return access_rules.allowed(client_identity{s.client_id, s.username}, topic, kind);
+  return access_rules.allowed(client_view{s.client_id, s.username}, topic, kind);
 }
 
 void broker::impl::log(log_level level, std::string_view line) const {

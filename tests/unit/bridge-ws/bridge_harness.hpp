@@ -35,10 +35,10 @@ class scripted_access final : public core::access_control {
     return std::nullopt;
   }
 
-  bool allowed(const core::client_identity& client, std::string_view topic_or_filter,
+  bool allowed(core::client_view client, std::string_view topic_or_filter,
                core::access kind) override {
     const auto& rules = kind == core::access::read ? readable : writable;
-    const auto it = rules.find(client.username);
+    const auto it = rules.find(std::string(client.username));
     if (it == rules.end()) {
       return true;  // users without rules may do anything
     }
