@@ -86,6 +86,8 @@ struct tcp_listener::acceptor {
   std::shared_ptr<state> shared;
   socket_acceptor socket;
   timer retry;
+  // The peer of the accept in progress, filled by accept itself (no getpeername per connection).
+  tcp::endpoint remote;
 };
 
 tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
@@ -128,13 +130,13 @@ tcp_listener::~tcp_listener() {
 }
 
 void tcp_listener::accept(const std::shared_ptr<acceptor>& a) {
-  a->socket.async_accept([a](const boost::system::error_code& ec, tcp_socket socket) {
+  a->socket.async_accept(a->remote, [a](const boost::system::error_code& ec, tcp_socket socket) {
     state& s = *a->shared;
     if (s.stopped) {
       return;
     }
     if (!ec) {
-      accepted(s, std::move(socket));
+      accepted(s, std::move(socket), a->remote);
       accept(a);
       return;
     }
@@ -153,12 +155,8 @@ void tcp_listener::accept(const std::shared_ptr<acceptor>& a) {
   });
 }
 
-void tcp_listener::accepted(state& s, tcp_socket socket) {
+void tcp_listener::accepted(state& s, tcp_socket socket, const tcp::endpoint& remote) {
   boost::system::error_code ec;
-  const auto remote = socket.remote_endpoint(ec);
-  if (ec) {
-    return;  // already reset by the peer
-  }
   // Counts first, so that a refused connection takes no token from the rate.
   if (s.connections.full()) {
     refuse(s, refusal_reason::max_connections, remote);

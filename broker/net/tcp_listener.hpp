@@ -50,7 +50,7 @@ class tcp_listener final : public listener {
   struct state;
   struct acceptor;
   static void accept(const std::shared_ptr<acceptor>& a);
-  static void accepted(state& s, tcp_socket socket);
+  static void accepted(state& s, tcp_socket socket, const boost::asio::ip::tcp::endpoint& remote);
   static void refuse(state& s, refusal_reason reason, const boost::asio::ip::tcp::endpoint& remote);
 
   // Shared with the pending accepts, which may complete after the listener is gone.

@@ -1,9 +1,13 @@
 #pragma once
 // The plain TCP stream adapter of stream_connection (see stream_connection.hpp).
 //
-// It waits for readability and only then reads, into one buffer shared by every TCP connection
-// of the thread: an idle connection holds no read buffer at all, and the core copies what it
-// keeps into its decoder before the next read can happen.
+// It reads into one buffer shared by every TCP connection of the thread: an idle connection holds
+// no read buffer at all, and the core copies what it keeps into its decoder before the next read
+// can happen. So it cannot leave a read pending in Asio with its own buffer; it waits for
+// readability and then reads. Asio re-arms the socket in epoll (an epoll_ctl) for every such
+// wait, so when bytes are probably waiting already (nothing read yet: a client sends CONNECT
+// right after connecting; or the last read filled the buffer) it reads first, from a posted
+// handler, and waits only if the socket turns out empty.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -34,21 +38,14 @@ class tcp_stream {
 
   template <typename Handler>
   void async_read(Handler&& handler) {
-    socket_.async_wait(tcp_socket::wait_read, [this, handler = std::forward<Handler>(handler)](
-                                                  boost::system::error_code ec) mutable {
-      if (ec) {
-        handler(ec, std::span<const std::uint8_t>());
-        return;
-      }
-      const auto buffer = shared_read_buffer();
-      const std::size_t n =
-          socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), ec);
-      if (ec == boost::asio::error::would_block) {
-        async_read(std::move(handler));
-        return;
-      }
-      handler(ec, std::span<const std::uint8_t>(buffer.data(), n));
-    });
+    if (bytes_likely_) {
+      boost::asio::post(socket_.get_executor(),
+                        [this, handler = std::forward<Handler>(handler)]() mutable {
+                          read_now(std::move(handler));
+                        });
+      return;
+    }
+    wait_then_read(std::forward<Handler>(handler));
   }
 
   template <typename Handler>
@@ -75,7 +72,34 @@ class tcp_stream {
   tcp_socket& socket() { return socket_; }
 
  private:
+  template <typename Handler>
+  void wait_then_read(Handler&& handler) {
+    socket_.async_wait(tcp_socket::wait_read, [this, handler = std::forward<Handler>(handler)](
+                                                  boost::system::error_code ec) mutable {
+      if (ec) {
+        handler(ec, std::span<const std::uint8_t>());
+        return;
+      }
+      read_now(std::move(handler));
+    });
+  }
+
+  template <typename Handler>
+  void read_now(Handler&& handler) {
+    const auto buffer = shared_read_buffer();
+    boost::system::error_code ec;
+    const std::size_t n = socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), ec);
+    if (ec == boost::asio::error::would_block) {
+      bytes_likely_ = false;
+      wait_then_read(std::forward<Handler>(handler));
+      return;
+    }
+    bytes_likely_ = !ec && n == buffer.size();
+    handler(ec, std::span<const std::uint8_t>(buffer.data(), n));
+  }
+
   tcp_socket socket_;
+  bool bytes_likely_ = true;
 };
 
 }  // namespace telemq::net
