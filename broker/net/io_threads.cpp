@@ -48,12 +48,9 @@ io_threads::io_threads(boost::asio::io_context& broker_io, std::size_t threads) 
 }
 
 io_thread* io_threads::next() {
-  if (threads_.empty()) {
-    return nullptr;
-  }
   const std::size_t turn = turn_;
-  turn_ = (turn_ + 1) % threads_.size();
-  return threads_[turn].get();
+  turn_ = (turn_ + 1) % size();
+  return turn == 0 ? nullptr : threads_[turn - 1].get();
 }
 
 void io_threads::stop() {

@@ -1,6 +1,6 @@
 #pragma once
-// Starts MQTT over an accepted socket: on the broker thread directly when it runs alone, else
-// relayed to the I/O thread whose turn it is (relay_channel.hpp). MakeStream turns the socket into
+// Starts MQTT over an accepted socket on the thread whose turn it is: on the broker thread
+// directly, or relayed to an I/O thread (relay_channel.hpp). MakeStream turns the socket into
 // the stream adapter (tcp_stream, tls_stream) on the thread that will run it.
 #include <memory>
 #include <type_traits>

@@ -1,6 +1,6 @@
 // --threads: connections spread over I/O threads behave as on one thread. With 3 threads the
-// broker thread keeps the sessions and two I/O threads take the sockets in turn, so consecutive
-// clients of a test land on different threads.
+// broker thread keeps the sessions, and it and two I/O threads take the sockets in turn, so
+// consecutive clients of a test land on different threads.
 #include <signal.h>
 
 #include <map>

@@ -76,7 +76,7 @@ class Relay : public ::testing::Test {
     set_.abort_all();
     run_until(
         io_, [] { return false; }, std::chrono::milliseconds(20));
-    threads_.stop();
+    thread_.stop();
     io_.restart();
     io_.poll();
   }
@@ -86,10 +86,8 @@ class Relay : public ::testing::Test {
     listener_ = std::make_unique<tcp_listener>(
         io_, set_, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
         [this, start_timeout](tcp_socket socket, core::connection_info info) {
-          io_thread* thread = threads_.next();
-          ASSERT_NE(thread, nullptr);
           auto channel = std::make_shared<relay_channel_for<make_tcp_stream>>(
-              *thread, std::move(socket), make_tcp_stream{});
+              thread_, std::move(socket), make_tcp_stream{});
           auto connection =
               std::make_shared<relayed_connection>(relayed_stream(std::move(channel)), set_);
           connection->start(engine_, std::move(info), start_timeout);
@@ -131,7 +129,7 @@ class Relay : public ::testing::Test {
 
   asio::io_context io_;
   asio::io_context client_io_;
-  io_threads threads_{io_, 2};
+  io_thread thread_{io_, "test-io"};
   connection_set set_{io_, nullptr};
   fake_engine engine_;
   std::unique_ptr<tcp_listener> listener_;
@@ -207,7 +205,7 @@ TEST_F(Relay, StartThatNeverCompletesTimesOutOnTheBrokerThreadWithoutOpeningTheC
           return stalled_stream(std::move(s), &started_on);
         };
         auto channel = std::make_shared<relay_channel_for<decltype(make)>>(
-            *threads_.next(), std::move(socket), std::move(make));
+            thread_, std::move(socket), std::move(make));
         auto connection =
             std::make_shared<relayed_connection>(relayed_stream(std::move(channel)), set_);
         connection->start(engine_, std::move(info), std::chrono::milliseconds(50));
@@ -228,7 +226,7 @@ TEST_F(Relay, StoppingTheThreadsEndsTheStreamsStillOpen) {
   auto first = connect();
   auto second = connect();
   ASSERT_TRUE(run_until(io_, [&] { return engine_.logs.size() == 2; }));
-  threads_.stop();
+  thread_.stop();
   EXPECT_TRUE(closed_by_peer(first));
   EXPECT_TRUE(closed_by_peer(second));
   set_.abort_all();
@@ -237,15 +235,17 @@ TEST_F(Relay, StoppingTheThreadsEndsTheStreamsStillOpen) {
   EXPECT_EQ(engine_.logs[1]->closed_calls, 1);
 }
 
-TEST(IoThreads, ConnectionsGoToEachIoThreadInTurn) {
+TEST(IoThreads, ConnectionsGoToTheBrokerThreadAndEachIoThreadInTurn) {
   asio::io_context io;
   io_threads three(io, 3);
   EXPECT_EQ(three.size(), 3u);
+  EXPECT_EQ(three.next(), nullptr) << "the broker thread's turn";
   io_thread* first = three.next();
   io_thread* second = three.next();
   ASSERT_NE(first, nullptr);
   ASSERT_NE(second, nullptr);
   EXPECT_NE(first, second);
+  EXPECT_EQ(three.next(), nullptr);
   EXPECT_EQ(three.next(), first);
   three.stop();
 }
