@@ -77,7 +77,7 @@ bool broker::disconnect_client(std::string_view client_id, timestamp now) {
     return false;
   }
   connection_state& c = *(*it)->connection;
-  e.log(log_level::info, fmt::format("event=admin_disconnect client_id={}", client_id));
+  e.log(log_level::info, "event=admin_disconnect client_id={}", client_id);
   e.disconnect(c, protocol::reason_code::administrative_action);
   e.register_barriers();
   return true;
@@ -91,7 +91,7 @@ bool broker::delete_session(std::string_view client_id, timestamp now) {
     return false;
   }
   session& s = **it;
-  e.log(log_level::info, fmt::format("event=admin_delete_session client_id={}", client_id));
+  e.log(log_level::info, "event=admin_delete_session client_id={}", client_id);
   if (s.connection != nullptr) {
     connection_state& c = *s.connection;
     // The operator deletes the session: its will goes with it.

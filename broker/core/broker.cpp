@@ -58,12 +58,12 @@ void broker::tick(timestamp now) {
   });
   for (connection_state* c : overdue) {
     if (c->phase == connection_phase::awaiting_connect) {
-      e.log(log_level::info, fmt::format("event=connect_timeout address={}", c->remote_address));
+      e.log(log_level::info, "event=connect_timeout address={}", c->remote_address);
       c->phase = connection_phase::closing;
       c->transport.close();
     } else {
-      e.log(log_level::info, fmt::format("event=keep_alive_timeout client_id={} address={}",
-                                         c->owner ? c->owner->client_id : "", c->remote_address));
+      e.log(log_level::info, "event=keep_alive_timeout client_id={} address={}",
+            c->owner ? c->owner->client_id : "", c->remote_address);
       e.disconnect(*c, reason_code::keep_alive_timeout);
     }
   }
@@ -114,6 +114,10 @@ const broker_limits& broker::limits() const {
 }
 void broker::set_limits(const broker_limits& limits) {
   impl_->limits = limits;
+}
+
+void broker::set_log_level(log_level level) {
+  impl_->log_threshold = level;
 }
 
 void broker::restore(timestamp now) {
@@ -192,10 +196,9 @@ void broker::restore(timestamp now) {
   }
   e.stats.retained_messages = e.retained.size();
   e.log(log_level::info,
-        fmt::format("event=restored sessions={} subscriptions={} queued_messages={} "
-                    "retained={}",
-                    e.sessions.size(), e.stats.subscriptions, snapshot.deliveries.size(),
-                    e.retained.size()));
+        "event=restored sessions={} subscriptions={} queued_messages={} "
+        "retained={}",
+        e.sessions.size(), e.stats.subscriptions, snapshot.deliveries.size(), e.retained.size());
 }
 
 }  // namespace telemq::core

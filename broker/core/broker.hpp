@@ -124,6 +124,8 @@ class broker {
   const broker_stats& stats() const;
   const broker_limits& limits() const;
   void set_limits(const broker_limits& limits);
+  // Lines below this level are not even formatted (the sink still filters what it is given).
+  void set_log_level(log_level level);
 
   class impl;
 

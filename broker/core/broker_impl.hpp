@@ -2,6 +2,8 @@
 // The broker engine's state and operations. Each operation lives in its own file:
 // connect_handler.cpp, publish_handler.cpp, subscribe_handler.cpp, delivery.cpp, routing.cpp,
 // session_lifecycle.cpp, connection.cpp, broker.cpp.
+#include <fmt/core.h>
+
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -9,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "broker/core/access_control.hpp"
@@ -136,12 +139,20 @@ class broker::impl {
 
   std::string assign_client_id();
   bool may(const session& s, std::string_view topic, access kind);
-  void log(log_level level, std::string_view line) const;
+  // Formats a line only when the configured level lets it through: most lines are info, and a
+  // busy broker runs at warn.
+  template <typename... Args>
+  void log(log_level level, fmt::format_string<Args...> format, Args&&... args) const {
+    if (logger && level >= log_threshold) {
+      logger(level, fmt::format(format, std::forward<Args>(args)...));
+    }
+  }
 
   broker_limits limits;
   store& storage;
   access_control& access_rules;
   log_sink logger;
+  log_level log_threshold = log_level::trace;
   broker_stats stats;
 
   topic_tree subscriptions;

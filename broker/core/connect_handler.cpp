@@ -27,9 +27,8 @@ std::uint32_t requested_expiry(const protocol::connect_packet& p) {
 void broker::impl::refuse_connect(connection_state& c, protocol_version version, reason_code reason,
                                   std::string_view why) {
   ++stats.connects_refused_protocol;
-  log(log_level::info,
-      fmt::format("event=connect_refused address={} reason_code=0x{:02X} reason=\"{}\"",
-                  c.remote_address, static_cast<unsigned>(reason), why));
+  log(log_level::info, "event=connect_refused address={} reason_code=0x{:02X} reason=\"{}\"",
+      c.remote_address, static_cast<unsigned>(reason), why);
   // A CONNACK only makes sense for reasons the client can act on; a malformed CONNECT is
   // answered by closing [MQTT-4.8.0-1].
   const bool answer =
@@ -80,9 +79,8 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   if (auto refusal = access_rules.authenticate(info, p.client_id, p.username, p.password)) {
     ++stats.connects_refused_auth;
     log(log_level::debug,
-        fmt::format("event=auth_failed client_id={} address={} username={} reason_code=0x{:02X}",
-                    p.client_id, c.remote_address, p.username.value_or(""),
-                    static_cast<unsigned>(*refusal)));
+        "event=auth_failed client_id={} address={} username={} reason_code=0x{:02X}", p.client_id,
+        c.remote_address, p.username.value_or(""), static_cast<unsigned>(*refusal));
     c.version = version;
     // 3.1.1 has no code for "wrong credentials": return code 4 means the fields are malformed.
     // Mosquitto answers 5 (not authorized) and 3.1.1 clients expect it.
@@ -116,9 +114,8 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   // delay, else cancelled when this connection resumes the session [MQTT-3.1.3-9].
   if (auto it = sessions.find(p.client_id); it != sessions.end() && (*it)->connection) {
     connection_state& old = *(*it)->connection;
-    log(log_level::info,
-        fmt::format("event=session_taken_over client_id={} old_address={} new_address={}",
-                    p.client_id, old.remote_address, c.remote_address));
+    log(log_level::info, "event=session_taken_over client_id={} old_address={} new_address={}",
+        p.client_id, old.remote_address, c.remote_address);
     disconnect(old, reason_code::session_taken_over);
   }
   session* s = nullptr;
@@ -212,11 +209,10 @@ void broker::impl::on_connect(connection_state& c, protocol::connect_packet&& p,
   ack.session_present = session_present;
   send(c, ack);
   log(log_level::info,
-      fmt::format("event=connected client_id={} address={} version={} clean_start={} "
-                  "keep_alive={} session_expiry={} session_present={} username={}",
-                  s->client_id, c.remote_address, static_cast<unsigned>(version),
-                  p.clean_start ? 1 : 0, c.keep_alive, expiry, session_present ? 1 : 0,
-                  s->username));
+      "event=connected client_id={} address={} version={} clean_start={} "
+      "keep_alive={} session_expiry={} session_present={} username={}",
+      s->client_id, c.remote_address, static_cast<unsigned>(version), p.clean_start ? 1 : 0,
+      c.keep_alive, expiry, session_present ? 1 : 0, s->username);
   if (session_present) {
     resend_inflight(*s, now);
   }

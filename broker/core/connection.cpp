@@ -131,9 +131,8 @@ void broker::impl::on_packet(connection_state& c, protocol::packet&& p, timestam
 void broker::impl::refuse_first_packet(connection_state& c, std::string_view why) {
   // [MQTT-3.1.0-1]: the first packet must be CONNECT.
   ++stats.protocol_errors;
-  log(log_level::info,
-      fmt::format("event=protocol_error address={} rule=MQTT-3.1.0-1 reason=\"{}\"",
-                  c.remote_address, why));
+  log(log_level::info, "event=protocol_error address={} rule=MQTT-3.1.0-1 reason=\"{}\"",
+      c.remote_address, why);
   c.phase = connection_phase::closing;
   c.transport.close();
 }
@@ -256,9 +255,9 @@ void broker::impl::disconnect(connection_state& c, reason_code reason) {
 void broker::impl::fail(connection_state& c, reason_code reason, std::string_view why) {
   ++stats.protocol_errors;
   log(log_level::info,
-      fmt::format("event=protocol_error client_id={} address={} reason_code=0x{:02X} reason=\"{}\"",
-                  c.owner != nullptr ? c.owner->client_id : "", c.remote_address,
-                  static_cast<unsigned>(reason), why));
+      "event=protocol_error client_id={} address={} reason_code=0x{:02X} reason=\"{}\"",
+      c.owner != nullptr ? c.owner->client_id : "", c.remote_address, static_cast<unsigned>(reason),
+      why);
   disconnect(c, reason);
 }
 

@@ -76,9 +76,10 @@ bool broker::impl::enqueue(session& s, delivery&& d) {
     if (d.qos_level == qos::at_most_once || limits.queue_policy == queue_full_policy::refuse ||
         t.queue.empty()) {
       ++stats.publishes_dropped_queue_full;
-      log(log_level::debug, fmt::format("event=message_dropped client_id={} reason=queue_full "
-                                        "topic={}",
-                                        s.client_id, d.msg->topic));
+      log(log_level::debug,
+          "event=message_dropped client_id={} reason=queue_full "
+          "topic={}",
+          s.client_id, d.msg->topic);
       return d.qos_level == qos::at_most_once;
     }
     delivery& oldest = t.queue.front();
@@ -105,9 +106,10 @@ void broker::impl::start(session& s, connection_state& c, delivery&& d, timestam
     if (protocol::encoded_size(view, c.version) > c.client_maximum_packet_size) {
       // Never send more than the client accepts; the message counts as delivered
       // [MQTT-3.1.2-25].
-      log(log_level::debug, fmt::format("event=message_dropped client_id={} "
-                                        "reason=client_maximum_packet_size topic={}",
-                                        s.client_id, d.msg->topic));
+      log(log_level::debug,
+          "event=message_dropped client_id={} "
+          "reason=client_maximum_packet_size topic={}",
+          s.client_id, d.msg->topic);
       forget_stored(s, d);
       return;
     }

@@ -130,8 +130,7 @@ void broker::impl::on_publish(connection_state& c, protocol::publish_packet&& p,
   const bool system_topic = p.topic.starts_with("$SYS/") || p.topic == "$SYS";
   if (system_topic || !may(s, p.topic, access::write)) {
     ++stats.publishes_denied_acl;
-    log(log_level::info,
-        fmt::format("event=publish_denied client_id={} topic={}", s.client_id, p.topic));
+    log(log_level::info, "event=publish_denied client_id={} topic={}", s.client_id, p.topic);
     reason = reason_code::not_authorized;
   } else if (p.retain && !limits.retain_available) {
     fail(c, reason_code::retain_not_supported, "retained message while Retain Available is 0");
@@ -189,8 +188,8 @@ void broker::impl::on_puback(connection_state& c, const protocol::puback_packet&
   auto& inflight = s.use_traffic().inflight;
   auto it = inflight.find(p.packet_id);
   if (it == inflight.end() || it->second.qos_level != qos::at_least_once) {
-    log(log_level::debug,
-        fmt::format("event=unknown_puback client_id={} packet_id={}", s.client_id, p.packet_id));
+    log(log_level::debug, "event=unknown_puback client_id={} packet_id={}", s.client_id,
+        p.packet_id);
     return;
   }
   forget_stored(s, it->second);
@@ -245,8 +244,8 @@ void broker::impl::on_pubcomp(connection_state& c, const protocol::pubcomp_packe
   auto& inflight = s.use_traffic().inflight;
   auto it = inflight.find(p.packet_id);
   if (it == inflight.end() || it->second.state != delivery_state::pubrel_sent) {
-    log(log_level::debug,
-        fmt::format("event=unknown_pubcomp client_id={} packet_id={}", s.client_id, p.packet_id));
+    log(log_level::debug, "event=unknown_pubcomp client_id={} packet_id={}", s.client_id,
+        p.packet_id);
     return;
   }
   forget_stored(s, it->second);

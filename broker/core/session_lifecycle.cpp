@@ -57,9 +57,8 @@ void broker::impl::detach(connection_state& c, timestamp now) {
   if (stats.connections_current > 0) {
     --stats.connections_current;
   }
-  log(log_level::info,
-      fmt::format("event=disconnected client_id={} address={} will={}", s->client_id,
-                  c.remote_address, s->will && c.publish_will_on_close ? 1 : 0));
+  log(log_level::info, "event=disconnected client_id={} address={} will={}", s->client_id,
+      c.remote_address, s->will && c.publish_will_on_close ? 1 : 0);
   if (s->will) {
     if (!c.publish_will_on_close) {
       s->will.reset();
@@ -91,8 +90,7 @@ void broker::impl::publish_will(session& s, timestamp now) {
   }
   if (!may(s, will.msg->topic, access::write)) {
     ++stats.publishes_denied_acl;
-    log(log_level::info,
-        fmt::format("event=will_denied client_id={} topic={}", s.client_id, will.msg->topic));
+    log(log_level::info, "event=will_denied client_id={} topic={}", s.client_id, will.msg->topic);
     return;
   }
   auto msg = std::make_shared<message>(*will.msg);
@@ -103,8 +101,7 @@ void broker::impl::publish_will(session& s, timestamp now) {
     props->message_expiry_interval.reset();
     msg->props = *props == protocol::properties{} ? nullptr : std::move(props);
   }
-  log(log_level::info,
-      fmt::format("event=will_published client_id={} topic={}", s.client_id, msg->topic));
+  log(log_level::info, "event=will_published client_id={} topic={}", s.client_id, msg->topic);
   if (msg->retain) {
     set_retained(msg);
   }
@@ -131,19 +128,13 @@ void broker::impl::expire(timestamp now) {
     }
   }
   for (session* s : ending) {
-    log(log_level::info, fmt::format("event=session_expired client_id={}", s->client_id));
+    log(log_level::info, "event=session_expired client_id={}", s->client_id);
     end_session(*s, now);
   }
 }
 
 bool broker::impl::may(const session& s, std::string_view topic, access kind) {
   return access_rules.allowed(client_view{s.client_id, s.username}, topic, kind);
-}
-
-void broker::impl::log(log_level level, std::string_view line) const {
-  if (logger) {
-    logger(level, line);
-  }
 }
 
 }  // namespace telemq::core

@@ -54,9 +54,10 @@ void broker::impl::on_subscribe(connection_state& c, protocol::subscribe_packet&
     const auto shared = protocol::parse_shared_filter(filter);
     if (auto invalid = protocol::validate_topic_filter(filter)) {
       result = reason_code::topic_filter_invalid;
-      log(log_level::info, fmt::format("event=subscribe_refused client_id={} filter={} "
-                                       "reason=\"{}\"",
-                                       s.client_id, filter, invalid->message));
+      log(log_level::info,
+          "event=subscribe_refused client_id={} filter={} "
+          "reason=\"{}\"",
+          s.client_id, filter, invalid->message);
     } else if (filter.size() > limits.max_topic_length ||
                static_cast<std::size_t>(std::count(filter.begin(), filter.end(), '/')) + 1 >
                    limits.max_topic_levels) {

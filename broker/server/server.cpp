@@ -157,6 +157,7 @@ class broker_daemon {
         stop_timer_(io_.get_executor()),
         watchdog_timer_(io_.get_executor()) {
     connections_.set_max_connections(config_.max_connections);
+    broker_.set_log_level(config_.log_level);
     // Bound before anything else happens, so that a busy port fails the start at once.
     for (const auto& l : config_.listeners) {
       listeners_.push_back((*registry.find(l.scheme))(l, environment_));
@@ -334,6 +335,7 @@ class broker_daemon {
       return problems;
     }
     set_level(*logger_, next.log_level);
+    broker_.set_log_level(next.log_level);
     config_.log_level = next.log_level;
     broker_.set_limits(next.limits);
     config_.limits = next.limits;

@@ -157,5 +157,19 @@ TEST(Takeover, SessionPresentWhenResumed_MQTT_3_2_2_2) {
   EXPECT_FALSE(third.connect("s", true, 300).session_present);
 }
 
+TEST(Logging, LinesBelowTheConfiguredLevelAreNotEvenHandedToTheSink) {
+  harness h;
+  h.engine.set_log_level(log_level::warn);
+  client quiet(h);
+  quiet.connect("quiet");
+  EXPECT_TRUE(h.log.empty()) << h.log.front();
+
+  h.engine.set_log_level(log_level::info);
+  client chatty(h);
+  chatty.connect("chatty");
+  ASSERT_EQ(h.log.size(), 1u);
+  EXPECT_NE(h.log[0].find("event=connected client_id=chatty"), std::string::npos) << h.log[0];
+}
+
 }  // namespace
 }  // namespace telemq::core::testing
