@@ -33,7 +33,7 @@ void relay_channel::complete(Handler& pending, Args&&... args) {
 
 void relay_channel::async_start(core::connection_info info, start_handler handler) {
   started_ = std::move(handler);
-  starting_info_ = info;
+  starting_info_ = std::make_unique<core::connection_info>(info);
   thread_.to_io().send_info(shared_from_this(), relay_op::start, {}, std::move(info));
 }
 
@@ -69,7 +69,7 @@ void relay_channel::close() {
       [started = std::move(started_), read = std::move(read_), written = std::move(written_),
        shut_down = std::move(shut_down_), info = std::move(starting_info_)]() mutable {
         const error_code aborted = boost::asio::error::operation_aborted;
-        complete(started, aborted, std::move(info));
+        complete(started, aborted, info ? std::move(*info) : core::connection_info{});
         complete(read, aborted, std::span<const std::uint8_t>());
         complete(written, aborted);
         complete(shut_down, aborted);
@@ -149,7 +149,7 @@ void relay_channel::on_started(const error_code& ec, core::connection_info info)
   if (closed_) {
     return;
   }
-  starting_info_ = {};
+  starting_info_.reset();
   complete(started_, ec, std::move(info));
 }
 

@@ -108,8 +108,9 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
   read_handler read_;
   done_handler written_;
   done_handler shut_down_;
-  // What the start hands back if the connection closes before the I/O thread has started it.
-  core::connection_info starting_info_;
+  // What the start hands back if the connection closes before the I/O thread has started it;
+  // behind a pointer so that an established connection does not carry its room.
+  std::unique_ptr<core::connection_info> starting_info_;
   // Reads that arrived while no read was pending (rare: stream_connection reads again from
   // inside its read handler), each delivered by one later async_read.
   struct unread {
