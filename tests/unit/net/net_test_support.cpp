@@ -1,5 +1,8 @@
 #include "net_test_support.hpp"
 
+#include <gtest/gtest.h>
+
+#include <array>
 #include <boost/asio/post.hpp>
 #include <utility>
 
@@ -48,6 +51,17 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
     io.run_for(std::chrono::milliseconds(5));
   }
   return true;
+}
+
+bool closed_by_peer(boost::asio::io_context& io, boost::asio::ip::tcp::socket& client) {
+  boost::system::error_code ec;
+  client.non_blocking(true);
+  EXPECT_TRUE(run_until(io, [&] {
+    std::array<char, 16> buffer;
+    client.read_some(boost::asio::buffer(buffer), ec);
+    return ec != boost::asio::error::would_block;
+  }));
+  return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
 }
 
 }  // namespace telemq::net::testing

@@ -3,6 +3,7 @@
 // transport tells them and run a script on each event, and a stream adapter whose operations
 // the test completes by hand.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
@@ -158,5 +159,8 @@ class scripted_stream {
 // Runs io until done() or the timeout; false on timeout.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
                std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// Whether the broker side (run by io) closed the client's connection: end of file or reset.
+bool closed_by_peer(boost::asio::io_context& io, boost::asio::ip::tcp::socket& client);
 
 }  // namespace telemq::net::testing

@@ -116,16 +116,7 @@ class Relay : public ::testing::Test {
     return received;
   }
 
-  bool closed_by_peer(tcp::socket& client) {
-    boost::system::error_code ec;
-    client.non_blocking(true);
-    EXPECT_TRUE(run_until(io_, [&] {
-      std::array<char, 16> buffer;
-      client.read_some(asio::buffer(buffer), ec);
-      return ec != asio::error::would_block;
-    }));
-    return ec == asio::error::eof || ec == asio::error::connection_reset;
-  }
+  bool closed_by_peer(tcp::socket& client) { return testing::closed_by_peer(io_, client); }
 
   asio::io_context io_;
   asio::io_context client_io_;

@@ -54,16 +54,7 @@ class TcpLoopback : public ::testing::Test {
   }
 
   // Whether the broker side closed the client's connection (end of file or reset).
-  bool closed_by_peer(tcp::socket& client) {
-    boost::system::error_code ec;
-    client.non_blocking(true);
-    EXPECT_TRUE(run_until(io_, [&] {
-      std::array<char, 16> buffer;
-      client.read_some(asio::buffer(buffer), ec);
-      return ec != asio::error::would_block;
-    }));
-    return ec == asio::error::eof || ec == asio::error::connection_reset;
-  }
+  bool closed_by_peer(tcp::socket& client) { return testing::closed_by_peer(io_, client); }
 
   std::string read_exactly(tcp::socket& client, std::size_t n) {
     EXPECT_TRUE(run_until(io_, [&] { return client.available() >= n; }));
