@@ -268,7 +268,9 @@ std::optional<error> read_properties(reader& in, property_scope scope, propertie
         bad = value.two(out.topic_alias_maximum, true);
         break;
       case property_id::topic_alias:
-        bad = value.two(out.topic_alias, false);
+        // 0 is not a valid alias, but the answer to it is Topic Alias invalid (0x94), the same
+        // as for one above the maximum: the receiver, which knows its maximum, checks both.
+        bad = value.two(out.topic_alias, true);
         break;
       case property_id::maximum_qos:
         bad = value.byte(out.maximum_qos, 1);

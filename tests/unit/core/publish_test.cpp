@@ -222,6 +222,17 @@ TEST(Publish, UnknownTopicAliasIsProtocolError_MQTT_3_3_4_1) {
   EXPECT_EQ(pub.expect<disconnect_packet>().reason, reason_code::protocol_error);
 }
 
+// 0 is no alias [MQTT-3.3.2-8]; the answer is the one for an alias outside the maximum.
+TEST(Publish, TopicAliasZeroIsTopicAliasInvalid_MQTT_3_3_2_8) {
+  harness h;
+  client pub(h);
+  pub.connect("pub");
+  properties with_alias;
+  with_alias.topic_alias = 0;
+  pub.publish("t", "x", qos::at_most_once, false, with_alias);
+  EXPECT_EQ(pub.expect<disconnect_packet>().reason, reason_code::topic_alias_invalid);
+}
+
 TEST(Publish, ReceiveMaximumExceededDisconnects_MQTT_3_3_4_9) {
   broker_limits limits;
   limits.receive_maximum = 2;

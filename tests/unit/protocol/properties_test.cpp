@@ -80,13 +80,19 @@ TEST(Properties, FlagsOtherThan0Or1AreProtocolErrors) {
 }
 
 TEST(Properties, ZeroValuesThatTheSpecForbidAreProtocolErrors) {
-  // Receive Maximum 0, Maximum Packet Size 0, Topic Alias 0, Subscription Identifier 0.
+  // Receive Maximum 0, Maximum Packet Size 0, Subscription Identifier 0.
   EXPECT_EQ(decode_error(connack_with({0x21, 0x00, 0x00}), v5).code, reason_code::protocol_error);
   EXPECT_EQ(decode_error(connack_with({0x27, 0x00, 0x00, 0x00, 0x00}), v5).code,
             reason_code::protocol_error);
-  EXPECT_EQ(decode_error(publish_with({0x23, 0x00, 0x00}), v5).code, reason_code::protocol_error);
   EXPECT_EQ(decode_error(publish_with({0x0B, 0x00}), v5).code, reason_code::protocol_error);
   EXPECT_EQ(decode_error(subscribe_with({0x0B, 0x00}), v5).code, reason_code::protocol_error);
+}
+
+// Topic Alias 0 is refused by the receiver with Topic Alias invalid (0x94), which needs its
+// maximum: the decoder lets it through.
+TEST(Properties, TopicAliasZeroIsLeftToTheReceiver) {
+  const packet p = decode_ok(publish_with({0x23, 0x00, 0x00}), v5);
+  EXPECT_EQ(std::get<publish_packet>(p).props.topic_alias, 0);
 }
 
 TEST(Properties, SubscriptionIdentifierLongerThanFourBytesIsMalformed) {
