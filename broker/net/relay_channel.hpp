@@ -16,7 +16,7 @@
 //
 // Lifetime: the channel is shared by the relayed_stream, the messages in flight and the real
 // stream's pending operations. The real stream is created and destroyed on the I/O thread:
-// after close, once no operation of it is pending. closing the broker side completes its
+// after close, once no operation of it is pending. Closing the broker side completes its
 // pending operations at once with operation_aborted, so the broker thread never waits for the
 // I/O thread to end a connection.
 #include <boost/asio/error.hpp>
@@ -41,8 +41,9 @@ namespace telemq::net {
 class io_thread;
 
 // Reads the I/O thread may hand over before the broker has taken the first of them. One: the
-// broker thread's cost is per read as much as per message (fan-in QoS 1 over two threads: 1.0 to
-// 1.17 million msg/s with two reads ahead, 1.27 to 1.33 million with one).
+// broker thread's cost is per read as much as per message (fan-in QoS 1 with every connection
+// on one I/O thread: 1.0 to 1.17 million msg/s with two reads ahead, 1.27 to 1.33 million with
+// one).
 inline constexpr unsigned max_reads_ahead = 1;
 
 class relay_channel : public boost::intrusive::list_base_hook<>,
