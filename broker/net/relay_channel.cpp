@@ -10,10 +10,12 @@ namespace telemq::net {
 
 relay_channel::relay_channel(io_thread& thread, tcp_socket socket)
     : thread_(thread), protocol_(boost::asio::ip::tcp::v4()) {
-  const auto local = socket.local_endpoint(release_error_);
-  if (!release_error_) {
+  error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  if (!ec) {
     protocol_ = local.protocol();
-    descriptor_ = socket.release(release_error_);
+    const int released = socket.release(ec);
+    descriptor_ = ec ? -1 : released;
   }
 }
 
@@ -32,26 +34,25 @@ void relay_channel::complete(Handler& pending, Args&&... args) {
 }
 
 void relay_channel::async_start(core::connection_info info, start_handler handler) {
-  started_ = std::move(handler);
-  starting_info_ = std::make_unique<core::connection_info>(info);
+  starting_ = std::make_unique<starting>(starting{std::move(handler), info});
   thread_.to_io().send_info(shared_from_this(), relay_op::start, {}, std::move(info));
 }
 
 void relay_channel::async_read(read_handler handler) {
   read_ = std::move(handler);
-  if (!backlog_.empty()) {
+  if (backlog_) {
     boost::asio::post(thread_.broker_io(),
                       [self = shared_from_this()] { self->deliver_backlog(); });
   }
 }
 
 void relay_channel::async_write(std::span<const std::uint8_t> bytes, done_handler handler) {
-  written_ = std::move(handler);
+  done_ = std::move(handler);
   thread_.to_io().send(shared_from_this(), relay_op::write, {}, bytes);
 }
 
 void relay_channel::async_shutdown(done_handler handler) {
-  shut_down_ = std::move(handler);
+  done_ = std::move(handler);
   thread_.to_io().send(shared_from_this(), relay_op::shutdown);
 }
 
@@ -61,19 +62,18 @@ void relay_channel::close() {
   }
   closed_ = true;
   thread_.to_io().send(shared_from_this(), relay_op::close);
-  backlog_.clear();
+  backlog_.reset();
   // The pending operations end now, as a closed socket's would, so that the broker thread is
   // done with the connection whatever the I/O thread is doing.
-  boost::asio::post(
-      thread_.broker_io(),
-      [started = std::move(started_), read = std::move(read_), written = std::move(written_),
-       shut_down = std::move(shut_down_), info = std::move(starting_info_)]() mutable {
-        const error_code aborted = boost::asio::error::operation_aborted;
-        complete(started, aborted, info ? std::move(*info) : core::connection_info{});
-        complete(read, aborted, std::span<const std::uint8_t>());
-        complete(written, aborted);
-        complete(shut_down, aborted);
-      });
+  boost::asio::post(thread_.broker_io(), [start = std::move(starting_), read = std::move(read_),
+                                          done = std::move(done_)]() mutable {
+    const error_code aborted = boost::asio::error::operation_aborted;
+    if (start) {
+      complete(start->handler, aborted, std::move(start->info));
+    }
+    complete(read, aborted, std::span<const std::uint8_t>());
+    complete(done, aborted);
+  });
 }
 
 void relay_channel::receive(relay_message& message, relay_batch& batch) {
@@ -100,13 +100,9 @@ void relay_channel::receive(relay_message& message, relay_batch& batch) {
       on_read(message.ec, batch.bytes_of(message));
       break;
     case relay_op::written:
-      if (!closed_) {
-        complete(written_, message.ec);
-      }
-      break;
     case relay_op::shut_down:
       if (!closed_) {
-        complete(shut_down_, message.ec);
+        complete(done_, message.ec);
       }
       break;
   }
@@ -114,8 +110,10 @@ void relay_channel::receive(relay_message& message, relay_batch& batch) {
 
 void relay_channel::adopt(core::connection_info info) {
   tcp_socket socket(thread_.io().get_executor());
-  error_code ec = release_error_;
-  if (!ec) {
+  error_code ec;
+  if (descriptor_ < 0) {
+    ec = boost::asio::error::bad_descriptor;
+  } else {
     socket.assign(protocol_, descriptor_, ec);
   }
   if (!ec) {
@@ -149,16 +147,20 @@ void relay_channel::on_started(const error_code& ec, core::connection_info info)
   if (closed_) {
     return;
   }
-  starting_info_.reset();
-  complete(started_, ec, std::move(info));
+  if (auto start = std::exchange(starting_, nullptr)) {
+    start->handler(ec, std::move(info));
+  }
 }
 
 void relay_channel::on_read(const error_code& ec, std::span<const std::uint8_t> bytes) {
   if (closed_) {
     return;
   }
-  if (!read_ || !backlog_.empty()) {
-    backlog_.push_back({ec, protocol::byte_buffer(bytes.begin(), bytes.end())});
+  if (!read_ || backlog_) {
+    if (!backlog_) {
+      backlog_ = std::make_unique<std::vector<unread>>();
+    }
+    backlog_->push_back({ec, protocol::byte_buffer(bytes.begin(), bytes.end())});
     return;
   }
   thread_.to_io().send_count(shared_from_this(), relay_op::consumed, 1);
@@ -166,11 +168,14 @@ void relay_channel::on_read(const error_code& ec, std::span<const std::uint8_t> 
 }
 
 void relay_channel::deliver_backlog() {
-  if (closed_ || !read_ || backlog_.empty()) {
+  if (closed_ || !read_ || !backlog_) {
     return;
   }
-  auto next = std::move(backlog_.front());
-  backlog_.erase(backlog_.begin());
+  auto next = std::move(backlog_->front());
+  backlog_->erase(backlog_->begin());
+  if (backlog_->empty()) {
+    backlog_.reset();
+  }
   thread_.to_io().send_count(shared_from_this(), relay_op::consumed, 1);
   complete(read_, next.ec, std::span<const std::uint8_t>(next.bytes));
 }

@@ -99,26 +99,29 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
   static void complete(Handler& pending, Args&&... args);
 
   io_thread& thread_;
-  // The descriptor between the broker thread's release and the I/O thread's adoption.
+  // The descriptor between the broker thread's release and the I/O thread's adoption; -1 when
+  // the release failed (the peer was gone already).
   boost::asio::ip::tcp protocol_;
   int descriptor_ = -1;
-  error_code release_error_;
 
-  // Broker thread only.
-  start_handler started_;
+  // Broker thread only. An idle connection is one of these per socket, so what only a
+  // starting connection or a rare path needs sits behind a pointer.
+  struct starting {
+    start_handler handler;
+    core::connection_info info;  // handed back if the connection closes before it started
+  };
+  std::unique_ptr<starting> starting_;
   read_handler read_;
-  done_handler written_;
-  done_handler shut_down_;
-  // What the start hands back if the connection closes before the I/O thread has started it;
-  // behind a pointer so that an established connection does not carry its room.
-  std::unique_ptr<core::connection_info> starting_info_;
+  // The write or the shutdown in progress: stream_connection shuts down only once no write is
+  // in flight, and writes nothing after.
+  done_handler done_;
   // Reads that arrived while no read was pending (rare: stream_connection reads again from
   // inside its read handler), each delivered by one later async_read.
   struct unread {
     error_code ec;
     protocol::byte_buffer bytes;
   };
-  std::vector<unread> backlog_;
+  std::unique_ptr<std::vector<unread>> backlog_;
   bool closed_ = false;
 };
 
