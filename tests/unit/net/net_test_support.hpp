@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/core/link.hpp"
@@ -155,6 +156,14 @@ class scripted_stream {
  private:
   std::shared_ptr<stream_script> script_;
 };
+
+// Appends bytes to what the link will write, as the core does with encoded packets.
+inline void append(core::link& link, std::span<const std::uint8_t> bytes) {
+  link.output().insert(link.output().end(), bytes.begin(), bytes.end());
+}
+inline void append(core::link& link, std::string_view text) {
+  link.output().insert(link.output().end(), text.begin(), text.end());
+}
 
 // Runs io until done() or the timeout; false on timeout.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,

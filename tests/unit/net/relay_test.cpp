@@ -26,17 +26,10 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
+using testing::append;
 using testing::fake_engine;
 using testing::run_until;
 using relayed_connection = stream_connection<relayed_stream, fake_engine>;
-
-void append(core::link& link, std::string_view bytes) {
-  link.output().insert(link.output().end(), bytes.begin(), bytes.end());
-}
-
-std::string as_string(std::span<const std::uint8_t> bytes) {
-  return {bytes.begin(), bytes.end()};
-}
 
 // A stream whose start completes only when it is closed, as a TLS handshake the client never
 // finishes; it records the thread it starts on.
@@ -128,7 +121,7 @@ class Relay : public ::testing::Test {
 
 TEST_F(Relay, BytesReachTheCoreInOrderAndItsOutputReachesThePeer) {
   engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t> bytes) {
-    append(link, as_string(bytes));
+    append(link, bytes);
     link.flush();
   };
   listen();

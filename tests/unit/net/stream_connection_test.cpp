@@ -14,14 +14,11 @@
 namespace telemq::net {
 namespace {
 
+using testing::append;
 using testing::fake_engine;
 using testing::scripted_stream;
 using testing::stream_script;
 using connection = stream_connection<scripted_stream, fake_engine>;
-
-void append(core::link& link, std::string_view bytes) {
-  link.output().insert(link.output().end(), bytes.begin(), bytes.end());
-}
 
 class StreamConnection : public ::testing::Test {
  protected:

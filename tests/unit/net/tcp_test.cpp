@@ -23,12 +23,9 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
+using testing::append;
 using testing::fake_engine;
 using testing::run_until;
-
-void append(core::link& link, std::span<const std::uint8_t> bytes) {
-  link.output().insert(link.output().end(), bytes.begin(), bytes.end());
-}
 
 class TcpLoopback : public ::testing::Test {
  protected:
@@ -106,7 +103,7 @@ TEST_F(TcpLoopback, AcceptedSocketsAreNonBlockingWithNoDelay) {
 TEST_F(TcpLoopback, LargeOutputArrivesWhole) {
   const std::string big(1024 * 1024, 'm');
   engine_.on_bytes_script = [&](core::link& link, std::span<const std::uint8_t>) {
-    append(link, std::span(reinterpret_cast<const std::uint8_t*>(big.data()), big.size()));
+    append(link, big);
     link.flush();
   };
   listen("mqtt://127.0.0.1:0");
@@ -139,7 +136,7 @@ TEST_F(TcpLoopback, PeerCloseReachesTheCoreOnce) {
 TEST_F(TcpLoopback, CloseFromTheCoreDeliversTheLastBytesThenEnds) {
   engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t>) {
     const std::string goodbye = "goodbye";
-    append(link, std::span(reinterpret_cast<const std::uint8_t*>(goodbye.data()), goodbye.size()));
+    append(link, goodbye);
     link.flush();
     link.close();
   };
