@@ -30,7 +30,11 @@ broker::broker(broker_limits limits, store& storage, access_control& access, log
 
 broker::~broker() = default;
 
-std::unique_ptr<connection> broker::open(link& transport, connection_info info, timestamp now) {
+void connection_deleter::operator()(connection* c) const noexcept {
+  delete static_cast<connection_state*>(c);  // NOLINT(cppcoreguidelines-owning-memory)
+}
+
+connection_ptr broker::open(link& transport, connection_info info, timestamp now) {
   impl& e = *impl_;
   e.current_time = now;
   const std::string& listener = *e.listener_names.insert(std::move(info.listener)).first;
@@ -38,7 +42,7 @@ std::unique_ptr<connection> broker::open(link& transport, connection_info info, 
   auto state = std::make_unique<connection_state>(e, transport, std::move(info), listener, now,
                                                   e.limits.max_packet_size);
   state->id = e.connections.add(*state);
-  return state;
+  return connection_ptr(state.release());
 }
 
 void broker::tick(timestamp now) {

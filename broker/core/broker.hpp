@@ -55,7 +55,6 @@ using message_observer = std::function<void(const message_ptr&)>;
 // One network connection's protocol state, owned by its transport.
 class connection {
  public:
-  virtual ~connection() = default;
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
@@ -72,12 +71,20 @@ class connection {
 
  protected:
   // Only the core's connection_state is one: the handle and the state are one allocation.
+  // Not virtual (a vtable pointer in every connection): connection_ptr deletes the state.
   connection() = default;
+  ~connection() = default;
 
  private:
   connection_state& state();
   const connection_state& state() const;
 };
+
+struct connection_deleter {
+  void operator()(connection* c) const noexcept;
+};
+// The transport's handle of a connection the core opened.
+using connection_ptr = std::unique_ptr<connection, connection_deleter>;
 
 class broker {
  public:
@@ -90,7 +97,7 @@ class broker {
   // before the first connection.
   void restore(timestamp now);
 
-  std::unique_ptr<connection> open(link& transport, connection_info info, timestamp now);
+  connection_ptr open(link& transport, connection_info info, timestamp now);
 
   // Fires keep-alive timeouts, connect timeouts, will delays, session and message expiry.
   void tick(timestamp now);

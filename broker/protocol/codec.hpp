@@ -67,13 +67,15 @@ class decoder {
 
  private:
   byte_buffer buffer_;
-  std::size_t consumed_ = 0;
+  // Offsets into buffer_, which never holds more than a packet of the maximum size and one
+  // read: 32 bits, so that a connection's decoder packs into 48 bytes.
+  std::uint32_t consumed_ = 0;
+  // Start of the first packet whose fixed header has not been checked yet; every packet before
+  // it has a complete header within the size limit (its body may still be arriving).
+  std::uint32_t unchecked_ = 0;
   std::uint32_t max_packet_size_;
   protocol_version version_ = protocol_version::v3_1_1;
   bool failed_ = false;
-  // Start of the first packet whose fixed header has not been checked yet; every packet before
-  // it has a complete header within the size limit (its body may still be arriving).
-  std::size_t unchecked_ = 0;
   // The error waiting behind the packets already buffered, or the one the decoder failed with.
   // Behind a pointer: an idle connection's decoder holds no error, and an empty optional error
   // would cost it 48 bytes.

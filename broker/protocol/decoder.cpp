@@ -53,7 +53,7 @@ void decoder::check_headers(std::span<const std::uint8_t> incoming, std::size_t&
     } else if (header.packet_size() > max_packet_size_) {
       failure_ = std::make_unique<error>(too_large(header.packet_size(), max_packet_size_));
     } else {
-      unchecked_ = start + header.packet_size();
+      unchecked_ = static_cast<std::uint32_t>(start + header.packet_size());
       continue;
     }
     // Keep the packets before the bad header; drop the header and everything after it.
@@ -63,7 +63,7 @@ void decoder::check_headers(std::span<const std::uint8_t> incoming, std::size_t&
     } else {
       accepted = start - buffered;
     }
-    unchecked_ = start;
+    unchecked_ = static_cast<std::uint32_t>(start);
     return;
   }
 }

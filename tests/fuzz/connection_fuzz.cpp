@@ -180,7 +180,7 @@ class output_checker {
 
 struct slot {
   std::unique_ptr<fuzz_link> link;
-  std::unique_ptr<core::connection> conn;
+  core::connection_ptr conn;
   // The broker's input, decoded again to learn what CONNECT asked for.
   std::unique_ptr<protocol::decoder> shadow;
   bool saw_connect = false;

@@ -216,7 +216,7 @@ class client {
   harness& h_;
   protocol_version version_;
   std::unique_ptr<fake_link> link_;
-  std::unique_ptr<connection> conn_;
+  connection_ptr conn_;
   decoder decoder_;
   std::deque<packet> inbox_;
   std::uint16_t next_packet_id_ = 1;
