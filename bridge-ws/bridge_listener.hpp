@@ -15,18 +15,20 @@ namespace telemq::bridge_ws {
 template <typename Stream>
 class bridge_listener final : public net::listener {
  public:
-  // make_stream(socket, state) wraps an accepted socket in the listener's Stream.
+  // make_stream(socket, state) wraps an Asio socket in the listener's Stream.
   template <typename MakeStream>
   bridge_listener(const net::listener_config& config, net::listener_environment& environment,
                   std::shared_ptr<listener_state> state, MakeStream make_stream)
       : state_(state),
         tcp_(environment.io, environment.connections, config, environment.log,
-             [state, make_stream](net::tcp_socket socket, core::connection_info info) {
+             [state, make_stream, &io = environment.io](net::accepted_socket socket,
+                                                        core::connection_info info) {
                if (state->stopped) {
                  return;
                }
                auto session = std::make_shared<http_session<Stream>>(
-                   make_stream(std::move(socket), *state), state, std::move(info));
+                   make_stream(net::to_asio_socket(io, std::move(socket)), *state), state,
+                   std::move(info));
                session->start();
              }) {}
 

@@ -38,9 +38,10 @@
 #include "bridge-ws/sse_stream.hpp"
 #include "bridge-ws/ws_stream.hpp"
 #include "broker/core/broker.hpp"
+#include "broker/net/accepted_socket.hpp"
 #include "broker/net/connection_set.hpp"
+#include "broker/net/shared_read_buffer.hpp"
 #include "broker/net/stream_connection.hpp"
-#include "broker/net/tcp_stream.hpp"
 #include "broker/net/tls_context.hpp"
 
 namespace telemq::bridge_ws {
@@ -301,8 +302,11 @@ class http_session final : public net::connection_base,
     pump();
   }
 
+  // Write buffers bigger than this are given back when the session has nothing left to write.
+  static constexpr std::size_t idle_buffer_capacity = 4096;
+
   static void release_if_big(std::string& buffer) {
-    if (buffer.empty() && buffer.capacity() > net::idle_buffer_capacity) {
+    if (buffer.empty() && buffer.capacity() > idle_buffer_capacity) {
       std::string().swap(buffer);
     }
   }

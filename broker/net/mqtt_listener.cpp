@@ -14,9 +14,11 @@ std::unique_ptr<listener> make_mqtt_listener(const listener_config& config,
                                              listener_environment& environment) {
   return std::make_unique<tcp_listener>(
       environment.io, environment.connections, config, environment.log,
-      [&environment](tcp_socket socket, core::connection_info info) {
+      [&environment](accepted_socket socket, core::connection_info info) {
         serve_stream(environment, std::move(socket), std::move(info),
-                     [](tcp_socket accepted) { return tcp_stream(std::move(accepted)); });
+                     [](boost::asio::io_context& io, accepted_socket accepted) {
+                       return tcp_stream(io, std::move(accepted));
+                     });
       });
 }
 

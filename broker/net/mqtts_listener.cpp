@@ -20,11 +20,12 @@ class tls_listener final : public listener {
       : context_(make_tls_context(config.tls)),
         identity_as_username_(config.tls.use_identity_as_username),
         tcp_(environment.io, environment.connections, config, environment.log,
-             [this, &environment](tcp_socket socket, core::connection_info info) {
+             [this, &environment](accepted_socket socket, core::connection_info info) {
                serve_stream(environment, std::move(socket), std::move(info),
-                            [context = context_,
-                             identity_as_username = identity_as_username_](tcp_socket accepted) {
-                              return tls_stream(std::move(accepted), context, identity_as_username);
+                            [context = context_, identity_as_username = identity_as_username_](
+                                boost::asio::io_context& io, accepted_socket accepted) {
+                              return tls_stream(to_asio_socket(io, std::move(accepted)), context,
+                                                identity_as_username);
                             });
              }) {}
 

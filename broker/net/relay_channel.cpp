@@ -1,30 +1,15 @@
 #include "broker/net/relay_channel.hpp"
 
-#include <unistd.h>
-
 #include <boost/asio/post.hpp>
 
 #include "broker/net/io_threads.hpp"
 
 namespace telemq::net {
 
-relay_channel::relay_channel(io_thread& thread, tcp_socket socket)
-    : thread_(thread), protocol_(boost::asio::ip::tcp::v4()) {
-  error_code ec;
-  const auto local = socket.local_endpoint(ec);
-  if (!ec) {
-    protocol_ = local.protocol();
-    const int released = socket.release(ec);
-    descriptor_ = ec ? -1 : released;
-  }
-}
+relay_channel::relay_channel(io_thread& thread, accepted_socket socket)
+    : thread_(thread), socket_(std::move(socket)) {}
 
-relay_channel::~relay_channel() {
-  // Released by the broker thread and never adopted (the thread stopped first).
-  if (descriptor_ >= 0) {
-    ::close(descriptor_);
-  }
-}
+relay_channel::~relay_channel() = default;
 
 template <typename Handler, typename... Args>
 void relay_channel::complete(Handler& pending, Args&&... args) {
@@ -109,22 +94,11 @@ void relay_channel::receive(relay_message& message, relay_batch& batch) {
 }
 
 void relay_channel::adopt(core::connection_info info) {
-  tcp_socket socket(thread_.io().get_executor());
-  error_code ec;
-  if (descriptor_ < 0) {
-    ec = boost::asio::error::bad_descriptor;
-  } else {
-    socket.assign(protocol_, descriptor_, ec);
-  }
-  if (!ec) {
-    descriptor_ = -1;
-    socket.non_blocking(true, ec);
-  }
-  if (ec) {
-    report_started(ec, std::move(info));
+  if (socket_.descriptor() < 0) {
+    report_started(boost::asio::error::bad_descriptor, std::move(info));
     return;
   }
-  start_stream(std::move(socket), std::move(info));
+  start_stream(std::move(socket_), std::move(info));
 }
 
 void relay_channel::report(relay_op op, const error_code& ec, std::span<const std::uint8_t> bytes) {
@@ -133,6 +107,10 @@ void relay_channel::report(relay_op op, const error_code& ec, std::span<const st
 
 void relay_channel::report_started(const error_code& ec, core::connection_info info) {
   thread_.to_broker().send_info(shared_from_this(), relay_op::started, ec, std::move(info));
+}
+
+boost::asio::io_context& relay_channel::io() {
+  return thread_.io();
 }
 
 void relay_channel::stream_created() {

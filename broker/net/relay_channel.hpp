@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "broker/core/link.hpp"
+#include "broker/net/accepted_socket.hpp"
 #include "broker/net/mailbox.hpp"
-#include "broker/net/tcp_stream.hpp"
 
 namespace telemq::net {
 
@@ -54,9 +54,8 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
   using read_handler = std::function<void(const error_code&, std::span<const std::uint8_t>)>;
   using done_handler = std::function<void(const error_code&)>;
 
-  // Broker thread. Takes the socket's descriptor out of the broker thread's reactor; the I/O
-  // thread adopts it at start.
-  relay_channel(io_thread& thread, tcp_socket socket);
+  // Broker thread. The I/O thread adopts the socket at start.
+  relay_channel(io_thread& thread, accepted_socket socket);
   virtual ~relay_channel();
   relay_channel(const relay_channel&) = delete;
   relay_channel& operator=(const relay_channel&) = delete;
@@ -76,7 +75,7 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
 
  protected:
   // I/O thread, per stream type.
-  virtual void start_stream(tcp_socket socket, core::connection_info info) = 0;
+  virtual void start_stream(accepted_socket socket, core::connection_info info) = 0;
   virtual void write_stream(std::span<const std::uint8_t> bytes) = 0;
   virtual void reads_consumed(std::uint32_t count) = 0;
   virtual void shutdown_stream() = 0;
@@ -84,12 +83,14 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
   // I/O thread: report completions to the broker thread.
   void report(relay_op op, const error_code& ec, std::span<const std::uint8_t> bytes = {});
   void report_started(const error_code& ec, core::connection_info info);
+  // I/O thread: its io_context, where the real stream runs.
+  boost::asio::io_context& io();
   // I/O thread: the real stream exists (it is closed if the thread stops) / is gone.
   void stream_created();
   void stream_destroyed();
 
  private:
-  // I/O thread: the descriptor as a socket of this thread's reactor.
+  // I/O thread: the socket becomes this thread's stream.
   void adopt(core::connection_info info);
   // Broker thread.
   void on_started(const error_code& ec, core::connection_info info);
@@ -99,10 +100,8 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
   static void complete(Handler& pending, Args&&... args);
 
   io_thread& thread_;
-  // The descriptor between the broker thread's release and the I/O thread's adoption; -1 when
-  // the release failed (the peer was gone already).
-  boost::asio::ip::tcp protocol_;
-  int descriptor_ = -1;
+  // Until the I/O thread adopts it.
+  accepted_socket socket_;
 
   // Broker thread only. An idle connection is one of these per socket, so what only a
   // starting connection or a rare path needs sits behind a pointer.
@@ -130,9 +129,9 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
 template <typename MakeStream>
 class relay_channel_for final : public relay_channel {
  public:
-  using stream_type = std::invoke_result_t<MakeStream&, tcp_socket>;
+  using stream_type = std::invoke_result_t<MakeStream&, boost::asio::io_context&, accepted_socket>;
 
-  relay_channel_for(io_thread& thread, tcp_socket socket, MakeStream make_stream)
+  relay_channel_for(io_thread& thread, accepted_socket socket, MakeStream make_stream)
       : relay_channel(thread, std::move(socket)), make_stream_(std::move(make_stream)) {}
 
   void end_stream() override {
@@ -151,8 +150,8 @@ class relay_channel_for final : public relay_channel {
     return std::static_pointer_cast<relay_channel_for>(shared_from_this());
   }
 
-  void start_stream(tcp_socket socket, core::connection_info info) override {
-    stream_.emplace(make_stream_(std::move(socket)));
+  void start_stream(accepted_socket socket, core::connection_info info) override {
+    stream_.emplace(make_stream_(io(), std::move(socket)));
     stream_created();
     ++pending_;
     stream_->async_start(std::move(info), [self = shared_this()](const error_code& ec,

@@ -1,30 +1,30 @@
 #pragma once
 // Starts MQTT over an accepted socket on the thread whose turn it is: on the broker thread
-// directly, or relayed to an I/O thread (relay_channel.hpp). MakeStream turns the socket into
-// the stream adapter (tcp_stream, tls_stream) on the thread that will run it.
+// directly, or relayed to an I/O thread (relay_channel.hpp). make_stream(io, socket) turns the
+// socket into the stream adapter (tcp_stream, tls_stream) on the thread that will run it.
 #include <memory>
 #include <type_traits>
 #include <utility>
 
 #include "broker/core/broker.hpp"
+#include "broker/net/accepted_socket.hpp"
 #include "broker/net/io_threads.hpp"
 #include "broker/net/listener.hpp"
 #include "broker/net/relay_channel.hpp"
 #include "broker/net/stream_connection.hpp"
-#include "broker/net/tcp_stream.hpp"
 
 namespace telemq::net {
 
 template <typename MakeStream>
-void serve_stream(listener_environment& environment, tcp_socket socket, core::connection_info info,
-                  MakeStream make_stream) {
+void serve_stream(listener_environment& environment, accepted_socket socket,
+                  core::connection_info info, MakeStream make_stream) {
   // A TLS handshake counts against the connect timeout too.
   const auto timeout = environment.broker.limits().connect_timeout;
   io_thread* thread = environment.threads != nullptr ? environment.threads->next() : nullptr;
   if (thread == nullptr) {
-    using stream = std::invoke_result_t<MakeStream&, tcp_socket>;
-    auto connection = std::make_shared<stream_connection<stream>>(make_stream(std::move(socket)),
-                                                                  environment.connections);
+    using stream = std::invoke_result_t<MakeStream&, boost::asio::io_context&, accepted_socket>;
+    auto connection = std::make_shared<stream_connection<stream>>(
+        make_stream(environment.io, std::move(socket)), environment.connections);
     connection->start(environment.broker, std::move(info), timeout);
     return;
   }

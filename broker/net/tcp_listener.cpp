@@ -1,12 +1,18 @@
 #include "broker/net/tcp_listener.hpp"
 
 #include <fmt/core.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 #include "broker/net/connection_set.hpp"
 
@@ -20,9 +26,32 @@ namespace {
 // Out of file descriptors or memory: accepting again at once would spin, so wait a little.
 constexpr std::chrono::milliseconds accept_retry_delay{100};
 
-bool is_resource_exhaustion(const boost::system::error_code& ec) {
-  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+// Connections a listener accepts before letting the thread's other handlers run.
+constexpr int accepts_per_turn = 64;
+
+// accept(2): errors of the connection being accepted, or network errors it already had; the
+// listening socket is fine.
+bool is_peer_failure(int error) {
+  switch (error) {
+    case ECONNABORTED:
+    case EINTR:
+    case EPROTO:
+    case EPERM:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_resource_exhaustion(int error) {
+  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
 }
 
 std::vector<tcp::endpoint> resolve(asio::io_context& io, const listener_config& config) {
@@ -86,8 +115,6 @@ struct tcp_listener::acceptor {
   std::shared_ptr<state> shared;
   socket_acceptor socket;
   timer retry;
-  // The peer of the accept in progress, filled by accept itself (no getpeername per connection).
-  tcp::endpoint remote;
 };
 
 tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
@@ -112,7 +139,14 @@ tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
       a->socket.bind(endpoint, ec);
     }
     if (!ec) {
+      // Accepted sockets inherit it: no setsockopt per connection.
+      a->socket.set_option(tcp::no_delay(true), ec);
+    }
+    if (!ec) {
       a->socket.listen(tcp::acceptor::max_listen_connections, ec);
+    }
+    if (!ec) {
+      a->socket.non_blocking(true, ec);
     }
     if (ec) {
       throw std::runtime_error("cannot listen on " + format_endpoint(endpoint) + ": " +
@@ -130,33 +164,69 @@ tcp_listener::~tcp_listener() {
 }
 
 void tcp_listener::accept(const std::shared_ptr<acceptor>& a) {
-  a->socket.async_accept(a->remote, [a](const boost::system::error_code& ec, tcp_socket socket) {
-    state& s = *a->shared;
+  a->socket.async_wait(acceptor::socket_acceptor::wait_read,
+                       [a](const boost::system::error_code& ec) {
+                         if (!ec && !a->shared->stopped) {
+                           accept_ready(a);
+                         }
+                       });
+}
+
+// accept4 rather than Asio's accept: the socket comes non-blocking in one system call, and stays
+// out of Asio's reactor (tcp_stream does not use it).
+void tcp_listener::accept_ready(const std::shared_ptr<acceptor>& a) {
+  state& s = *a->shared;
+  for (int accepted_now = 0; accepted_now < accepts_per_turn; ++accepted_now) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    const int descriptor =
+        ::accept4(a->socket.native_handle(), reinterpret_cast<sockaddr*>(&address), &length,
+                  SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (descriptor < 0) {
+      const int error = errno;
+      if (error == EAGAIN || error == EWOULDBLOCK) {
+        accept(a);
+        return;
+      }
+      if (is_resource_exhaustion(error)) {
+        s.warn("event=accept_failed listener=" + s.config.url + " error=\"" +
+               std::system_category().message(error) + "\"");
+        a->retry.expires_after(accept_retry_delay);
+        a->retry.async_wait([a](const boost::system::error_code& wait_ec) {
+          if (!wait_ec && !a->shared->stopped) {
+            accept_ready(a);
+          }
+        });
+        return;
+      }
+      if (is_peer_failure(error)) {
+        // The peer gave up between SYN and accept, or similar: the next one may be there.
+        continue;
+      }
+      s.warn("event=accept_failed listener=" + s.config.url + " error=\"" +
+             std::system_category().message(error) + "\"");
+      accept(a);
+      return;
+    }
+    tcp::endpoint remote;
+    const std::size_t size = std::min<std::size_t>(length, remote.capacity());
+    std::memcpy(remote.data(), &address, size);
+    remote.resize(size);
+    accepted(s, accepted_socket(descriptor, remote.protocol()), remote);
     if (s.stopped) {
       return;
     }
-    if (!ec) {
-      accepted(s, std::move(socket), a->remote);
-      accept(a);
-      return;
+  }
+  // More may be waiting, and the listening socket reports only new ones: come back after the
+  // thread's other handlers.
+  asio::post(a->socket.get_executor(), [a] {
+    if (!a->shared->stopped) {
+      accept_ready(a);
     }
-    if (!is_resource_exhaustion(ec)) {
-      // The peer gave up between SYN and accept, or similar: nothing to wait for.
-      accept(a);
-      return;
-    }
-    s.warn("event=accept_failed listener=" + s.config.url + " error=\"" + ec.message() + "\"");
-    a->retry.expires_after(accept_retry_delay);
-    a->retry.async_wait([a](const boost::system::error_code& wait_ec) {
-      if (!wait_ec && !a->shared->stopped) {
-        accept(a);
-      }
-    });
   });
 }
 
-void tcp_listener::accepted(state& s, tcp_socket socket, const tcp::endpoint& remote) {
-  boost::system::error_code ec;
+void tcp_listener::accepted(state& s, accepted_socket socket, const tcp::endpoint& remote) {
   // Counts first, so that a refused connection takes no token from the rate.
   if (s.connections.full()) {
     refuse(s, refusal_reason::max_connections, remote);
@@ -168,11 +238,6 @@ void tcp_listener::accepted(state& s, tcp_socket socket, const tcp::endpoint& re
   }
   if (!s.rate.try_acquire(std::chrono::steady_clock::now())) {
     refuse(s, refusal_reason::max_connection_rate, remote);
-    return;
-  }
-  socket.set_option(tcp::no_delay(true), ec);
-  socket.non_blocking(true, ec);
-  if (ec) {
     return;
   }
   ++s.counters.accepted;

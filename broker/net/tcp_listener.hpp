@@ -12,9 +12,9 @@
 
 #include "broker/core/link.hpp"
 #include "broker/core/log.hpp"
+#include "broker/net/accepted_socket.hpp"
 #include "broker/net/listener.hpp"
 #include "broker/net/listener_limits.hpp"
-#include "broker/net/tcp_stream.hpp"
 
 namespace telemq::net {
 
@@ -26,8 +26,9 @@ std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
 
 class tcp_listener final : public listener {
  public:
-  // socket is non-blocking with TCP_NODELAY set; info names the remote address and the listener.
-  using connection_handler = std::function<void(tcp_socket socket, core::connection_info info)>;
+  // info names the remote address and the listener.
+  using connection_handler =
+      std::function<void(accepted_socket socket, core::connection_info info)>;
 
   // Binds at once (throws std::runtime_error: "cannot listen on 127.0.0.1:1883: Address already in
   // use"); accepting starts when the io_context runs. A new socket is closed as soon as it is
@@ -50,7 +51,9 @@ class tcp_listener final : public listener {
   struct state;
   struct acceptor;
   static void accept(const std::shared_ptr<acceptor>& a);
-  static void accepted(state& s, tcp_socket socket, const boost::asio::ip::tcp::endpoint& remote);
+  static void accept_ready(const std::shared_ptr<acceptor>& a);
+  static void accepted(state& s, accepted_socket socket,
+                       const boost::asio::ip::tcp::endpoint& remote);
   static void refuse(state& s, refusal_reason reason, const boost::asio::ip::tcp::endpoint& remote);
 
   // Shared with the pending accepts, which may complete after the listener is gone.

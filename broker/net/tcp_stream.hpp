@@ -1,105 +1,111 @@
 #pragma once
-// The plain TCP stream adapter of stream_connection (see stream_connection.hpp).
+// The plain TCP stream adapter of stream_connection (see stream_connection.hpp), on the thread's
+// socket_reactor rather than an Asio socket: an idle connection is a registered descriptor and
+// its stored read handler, nothing else.
 //
-// It reads into one buffer shared by every TCP connection of the thread: an idle connection holds
-// no read buffer at all, and the core copies what it keeps into its decoder before the next read
-// can happen. So it cannot leave a read pending in Asio with its own buffer; it waits for
-// readability and then reads. Asio re-arms the socket in epoll (an epoll_ctl) for every such
-// wait, so when bytes are probably waiting already (nothing read yet: a client sends CONNECT
-// right after connecting; or the last read filled the buffer) it reads first, from a posted
-// handler, and waits only if the socket turns out empty.
-#include <boost/asio/ip/tcp.hpp>
+// It reads into the thread's shared_read_buffer(). Readiness is edge-triggered, so the stream
+// remembers what the reactor reported: readable until a read comes back short, writable until a
+// write would block. The first read is tried before any wait (a client sends CONNECT right after
+// connecting), and the socket joins the reactor only when it first has to wait.
+//
+// Completions never run inside the call that started the operation: an operation that completes
+// at once is posted. A read that had to wait completes from the reactor's report.
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <span>
 #include <utility>
 
 #include "broker/core/link.hpp"
+#include "broker/net/accepted_socket.hpp"
+#include "broker/net/inline_handler.hpp"
+#include "broker/net/socket_reactor.hpp"
 
 namespace telemq::net {
 
-// Sockets bound to the io_context's own executor: no type-erased executor on every operation.
-using tcp_socket =
-    boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
-
-// The thread's shared read buffer.
-std::span<std::uint8_t> shared_read_buffer();
-
-class tcp_stream {
+class tcp_stream final : private socket_reactor::watcher {
  public:
-  // socket must be non-blocking (tcp_listener makes accepted sockets so).
-  explicit tcp_stream(tcp_socket socket) : socket_(std::move(socket)) {}
+  using error_code = boost::system::error_code;
+
+  tcp_stream(boost::asio::io_context& io, accepted_socket socket)
+      : reactor_(&socket_reactor::of(io)), descriptor_(socket.release()) {}
+  // Only before the first wait: the reactor knows a registered stream by its address.
+  tcp_stream(tcp_stream&& other) noexcept;
+  tcp_stream& operator=(tcp_stream&&) = delete;
+  ~tcp_stream();
 
   template <typename Handler>
   void async_start(core::connection_info info, Handler&& handler) {
-    std::forward<Handler>(handler)(boost::system::error_code{}, std::move(info));
+    std::forward<Handler>(handler)(error_code{}, std::move(info));
   }
 
   template <typename Handler>
   void async_read(Handler&& handler) {
-    if (bytes_likely_) {
-      boost::asio::post(socket_.get_executor(),
-                        [this, handler = std::forward<Handler>(handler)]() mutable {
-                          read_now(std::move(handler));
-                        });
+    if (readable_ || descriptor_ < 0) {
+      post([this, handler = std::forward<Handler>(handler)]() mutable {
+        read_now(std::move(handler));
+      });
       return;
     }
-    wait_then_read(std::forward<Handler>(handler));
+    read_handler_ = std::forward<Handler>(handler);
+    wait();
   }
 
   template <typename Handler>
   void async_write(std::span<const std::uint8_t> bytes, Handler&& handler) {
-    boost::asio::async_write(
-        socket_, boost::asio::buffer(bytes.data(), bytes.size()),
-        [handler = std::forward<Handler>(handler)](const boost::system::error_code& ec,
-                                                   std::size_t) mutable { handler(ec); });
+    unwritten_data_ = bytes.data();
+    unwritten_size_ = static_cast<std::uint32_t>(bytes.size());
+    write_handler_ = std::forward<Handler>(handler);
+    if (writable_ || descriptor_ < 0) {
+      write_now();
+    } else {
+      wait();
+    }
   }
 
   template <typename Handler>
   void async_shutdown(Handler&& handler) {
-    boost::system::error_code ec;
-    socket_.shutdown(tcp_socket::shutdown_send, ec);
-    boost::asio::post(socket_.get_executor(),
-                      [handler = std::forward<Handler>(handler), ec]() mutable { handler(ec); });
+    const error_code ec = shutdown_send();
+    post([handler = std::forward<Handler>(handler), ec]() mutable { handler(ec); });
   }
 
-  void close() {
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-  }
-
-  tcp_socket& socket() { return socket_; }
+  // Pending operations complete with operation_aborted.
+  void close();
 
  private:
-  template <typename Handler>
-  void wait_then_read(Handler&& handler) {
-    socket_.async_wait(tcp_socket::wait_read, [this, handler = std::forward<Handler>(handler)](
-                                                  boost::system::error_code ec) mutable {
-      if (ec) {
-        handler(ec, std::span<const std::uint8_t>());
-        return;
-      }
-      read_now(std::move(handler));
-    });
+  using read_handler = inline_handler<void(const error_code&, std::span<const std::uint8_t>)>;
+  using write_handler = inline_handler<void(const error_code&)>;
+
+  void on_ready(std::uint32_t events) override;
+  void abandon() override;
+
+  template <typename F>
+  void post(F&& f) {
+    boost::asio::post(reactor_->io(), std::forward<F>(f));
   }
 
-  template <typename Handler>
-  void read_now(Handler&& handler) {
-    const auto buffer = shared_read_buffer();
-    boost::system::error_code ec;
-    const std::size_t n = socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), ec);
-    if (ec == boost::asio::error::would_block) {
-      bytes_likely_ = false;
-      wait_then_read(std::forward<Handler>(handler));
-      return;
-    }
-    bytes_likely_ = !ec && n == buffer.size();
-    handler(ec, std::span<const std::uint8_t>(buffer.data(), n));
-  }
+  // Calls handler with the bytes read, the end of the stream or an error; or stores it and waits
+  // when there is nothing to read.
+  void read_now(read_handler handler);
+  // Writes until done (the handler is posted), an error (likewise), or the socket is full.
+  void write_now();
+  // Joins the reactor if not yet; a failure ends the pending operations.
+  void wait();
+  error_code shutdown_send();
+  void fail_pending(const error_code& ec);
 
-  tcp_socket socket_;
-  bool bytes_likely_ = true;
+  // Laid out without padding: an idle connection is mostly this.
+  socket_reactor* reactor_;
+  int descriptor_;
+  socket_reactor::slot slot_ = 0;  // 0 until it joins the reactor
+  read_handler read_handler_;
+  write_handler write_handler_;
+  // The rest of the write in progress (a packet is far below 4 GiB).
+  const std::uint8_t* unwritten_data_ = nullptr;
+  std::uint32_t unwritten_size_ = 0;
+  bool readable_ = true;
+  bool writable_ = true;
 };
 
 }  // namespace telemq::net

@@ -4,7 +4,8 @@
 // the connection's certificate_username, and a certificate without one fails the start.
 //
 // TLS reads go through OpenSSL's own buffers, so this adapter cannot share a read buffer across
-// connections the way tcp_stream does; it allocates one on the first read.
+// connections the way tcp_stream does; it allocates one on the first read. It runs on an Asio
+// socket (accepted_socket.hpp's to_asio_socket), which Asio's SSL stream is built for.
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
@@ -14,7 +15,7 @@
 #include <utility>
 
 #include "broker/core/link.hpp"
-#include "broker/net/tcp_stream.hpp"
+#include "broker/net/accepted_socket.hpp"
 #include "broker/net/tls_context.hpp"
 
 namespace telemq::net {

@@ -35,8 +35,8 @@ using relayed_connection = stream_connection<relayed_stream, fake_engine>;
 // finishes; it records the thread it starts on.
 class stalled_stream {
  public:
-  stalled_stream(tcp_socket socket, std::thread::id* started_on)
-      : socket_(std::move(socket)), started_on_(started_on) {}
+  stalled_stream(asio::io_context& io, accepted_socket socket, std::thread::id* started_on)
+      : socket_(to_asio_socket(io, std::move(socket))), started_on_(started_on) {}
 
   template <typename Handler>
   void async_start(core::connection_info info, Handler&& handler) {
@@ -78,7 +78,7 @@ class Relay : public ::testing::Test {
   void listen(std::chrono::milliseconds start_timeout = std::chrono::seconds(10)) {
     listener_ = std::make_unique<tcp_listener>(
         io_, set_, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
-        [this, start_timeout](tcp_socket socket, core::connection_info info) {
+        [this, start_timeout](accepted_socket socket, core::connection_info info) {
           auto channel = std::make_shared<relay_channel_for<make_tcp_stream>>(
               thread_, std::move(socket), make_tcp_stream{});
           auto connection =
@@ -88,7 +88,9 @@ class Relay : public ::testing::Test {
   }
 
   struct make_tcp_stream {
-    tcp_stream operator()(tcp_socket socket) const { return tcp_stream(std::move(socket)); }
+    tcp_stream operator()(asio::io_context& io, accepted_socket socket) const {
+      return tcp_stream(io, std::move(socket));
+    }
   };
 
   tcp::socket connect() {
@@ -184,9 +186,9 @@ TEST_F(Relay, StartThatNeverCompletesTimesOutOnTheBrokerThreadWithoutOpeningTheC
   std::thread::id started_on;
   listener_ = std::make_unique<tcp_listener>(
       io_, set_, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
-      [&](tcp_socket socket, core::connection_info info) {
-        auto make = [&started_on](tcp_socket s) {
-          return stalled_stream(std::move(s), &started_on);
+      [&](accepted_socket socket, core::connection_info info) {
+        auto make = [&started_on](asio::io_context& io, accepted_socket s) {
+          return stalled_stream(io, std::move(s), &started_on);
         };
         auto channel = std::make_shared<relay_channel_for<decltype(make)>>(
             thread_, std::move(socket), std::move(make));

@@ -1,5 +1,9 @@
 // tcp_listener and tcp_stream on real loopback sockets, with the fake engine in the core's place.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/connect.hpp>
@@ -9,6 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "broker/net/connection_set.hpp"
 #include "broker/net/listener_config.hpp"
@@ -33,9 +38,9 @@ class TcpLoopback : public ::testing::Test {
 
   tcp_listener& listen(const listener_config& config) {
     listener_ = std::make_unique<tcp_listener>(
-        io_, set_, config, nullptr, [this](tcp_socket socket, core::connection_info info) {
+        io_, set_, config, nullptr, [this](accepted_socket socket, core::connection_info info) {
           auto connection = std::make_shared<stream_connection<tcp_stream, fake_engine>>(
-              tcp_stream(std::move(socket)), set_);
+              tcp_stream(io_, std::move(socket)), set_);
           connection->start(engine_, std::move(info), std::chrono::seconds(10));
         });
     return *listener_;
@@ -88,11 +93,13 @@ TEST_F(TcpLoopback, AcceptedSocketsAreNonBlockingWithNoDelay) {
   bool no_delay = false;
   bool non_blocking = false;
   tcp_listener listener(io_, set_, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
-                        [&](tcp_socket socket, core::connection_info) {
-                          tcp::no_delay option;
-                          socket.get_option(option);
-                          no_delay = option.value();
-                          non_blocking = socket.non_blocking();
+                        [&](accepted_socket socket, core::connection_info) {
+                          int value = 0;
+                          socklen_t length = sizeof(value);
+                          ::getsockopt(socket.descriptor(), IPPROTO_TCP, TCP_NODELAY, &value,
+                                       &length);
+                          no_delay = value != 0;
+                          non_blocking = (::fcntl(socket.descriptor(), F_GETFL) & O_NONBLOCK) != 0;
                         });
   tcp::socket client(client_io_);
   client.connect(listener.local_endpoints().at(0));
@@ -163,7 +170,7 @@ TEST_F(TcpLoopback, BusyPortIsOneClearError) {
   const auto port = std::to_string(endpoint().port());
   try {
     tcp_listener second(io_, set_, parse_listener_url("mqtt://127.0.0.1:" + port), nullptr,
-                        [](tcp_socket, core::connection_info) {});
+                        [](accepted_socket, core::connection_info) {});
     FAIL() << "bound a busy port";
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()),
@@ -269,6 +276,73 @@ TEST_F(TcpLoopback, Ipv6Loopback) {
   auto client = connect();
   ASSERT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
   EXPECT_TRUE(engine_.infos[0].remote_address.starts_with("[::1]:"));
+}
+
+// More connections than the listener accepts in one turn, then more ready sockets than the
+// reactor fetches in one system call: every one is accepted and read, in order, once.
+TEST_F(TcpLoopback, MoreReadySocketsThanOneBatchAreAllServed) {
+  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t> bytes) {
+    append(link, bytes);
+    link.flush();
+  };
+  listen("mqtt://127.0.0.1:0");
+  constexpr std::size_t clients = 300;
+  std::vector<tcp::socket> sockets;
+  for (std::size_t i = 0; i < clients; ++i) {
+    sockets.push_back(connect());
+  }
+  for (const char round : {'a', 'b'}) {
+    // Written while the broker side does not run, so that all are ready at once.
+    for (auto& client : sockets) {
+      asio::write(client, asio::buffer(&round, 1));
+    }
+    std::size_t echoed = 0;
+    ASSERT_TRUE(run_until(io_,
+                          [&] {
+                            for (auto& client : sockets) {
+                              if (client.available() > 0) {
+                                char byte = 0;
+                                client.read_some(asio::buffer(&byte, 1));
+                                EXPECT_EQ(byte, round);
+                                ++echoed;
+                              }
+                            }
+                            return echoed == clients;
+                          }))
+        << echoed << " echoed in round " << round;
+  }
+  ASSERT_EQ(engine_.logs.size(), clients);
+  for (const auto& log : engine_.logs) {
+    EXPECT_EQ(log->received, "ab");
+  }
+}
+
+// An idle connection's pending read lives in the stream and holds the connection: when the
+// io_context goes away with it open, the reactor drops the handler and the connection is freed.
+TEST(TcpReactor, IdleConnectionsAreFreedWithTheIoContext) {
+  std::weak_ptr<stream_connection<tcp_stream, fake_engine>> held;
+  fake_engine engine;
+  asio::io_context client_io;
+  tcp::socket client(client_io);
+  {
+    asio::io_context io;
+    connection_set set(io, nullptr);
+    tcp_listener listener(io, set, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
+                          [&](accepted_socket socket, core::connection_info info) {
+                            auto connection =
+                                std::make_shared<stream_connection<tcp_stream, fake_engine>>(
+                                    tcp_stream(io, std::move(socket)), set);
+                            connection->start(engine, std::move(info), std::chrono::seconds(10));
+                            held = connection;
+                          });
+    client.connect(listener.local_endpoints().at(0));
+    ASSERT_TRUE(run_until(io, [&] { return !held.expired(); }));
+    // Let the first read find nothing and wait in the reactor.
+    run_until(
+        io, [] { return false; }, std::chrono::milliseconds(20));
+    ASSERT_FALSE(held.expired());
+  }
+  EXPECT_TRUE(held.expired());
 }
 
 TEST(FormatEndpoint, BracketsIpv6) {

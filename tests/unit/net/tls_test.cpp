@@ -117,10 +117,10 @@ class TlsLoopback : public ::testing::Test {
     auto context = make_tls_context(settings);
     listener_ = std::make_unique<tcp_listener>(
         io_, set_, parse_listener_url("mqtts://127.0.0.1:0"), nullptr,
-        [this, context, identity = settings.use_identity_as_username](tcp_socket socket,
+        [this, context, identity = settings.use_identity_as_username](accepted_socket socket,
                                                                       core::connection_info info) {
           auto connection = std::make_shared<stream_connection<tls_stream, fake_engine>>(
-              tls_stream(std::move(socket), context, identity), set_);
+              tls_stream(to_asio_socket(io_, std::move(socket)), context, identity), set_);
           connection->start(engine_, std::move(info), std::chrono::seconds(10));
         });
   }

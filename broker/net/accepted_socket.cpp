@@ -1,0 +1,36 @@
+#include "broker/net/accepted_socket.hpp"
+
+#include <unistd.h>
+
+namespace telemq::net {
+
+accepted_socket& accepted_socket::operator=(accepted_socket&& other) noexcept {
+  if (this != &other) {
+    if (descriptor_ >= 0) {
+      ::close(descriptor_);
+    }
+    descriptor_ = std::exchange(other.descriptor_, -1);
+    protocol_ = other.protocol_;
+  }
+  return *this;
+}
+
+accepted_socket::~accepted_socket() {
+  if (descriptor_ >= 0) {
+    ::close(descriptor_);
+  }
+}
+
+tcp_socket to_asio_socket(boost::asio::io_context& io, accepted_socket socket) {
+  tcp_socket result(io.get_executor());
+  boost::system::error_code ec;
+  result.assign(socket.protocol(), socket.descriptor(), ec);
+  if (!ec) {
+    socket.release();
+    // Asio tracks the mode itself; the descriptor is non-blocking already.
+    result.non_blocking(true, ec);
+  }
+  return result;
+}
+
+}  // namespace telemq::net
