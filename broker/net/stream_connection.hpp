@@ -49,10 +49,6 @@
 
 namespace telemq::net {
 
-// Write buffers bigger than this are given back when a connection has nothing left to write, so
-// an idle connection costs little however big its last message was.
-inline constexpr std::size_t idle_buffer_capacity = 4096;
-
 // Reads of at least this many bytes come from a busy peer (see on_read).
 inline constexpr std::size_t batching_read_size = 512;
 
@@ -206,14 +202,10 @@ class stream_connection final : public connection_base, public core::link {
     } else if (closing_) {
       shut_down();
     } else {
-      release_if_big(output_);
-      release_if_big(writing_);
-    }
-  }
-
-  static void release_if_big(protocol::byte_buffer& buffer) {
-    if (buffer.capacity() > idle_buffer_capacity) {
-      protocol::byte_buffer().swap(buffer);
+      // Caught up: most connections are idle most of the time, and a malloc per burst of
+      // writes is small beside the write itself.
+      protocol::byte_buffer().swap(output_);
+      protocol::byte_buffer().swap(writing_);
     }
   }
 
