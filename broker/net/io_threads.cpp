@@ -69,4 +69,8 @@ std::size_t usable_cpus() {
   return count > 0 ? static_cast<std::size_t>(count) : 1;
 }
 
+std::size_t default_thread_count(std::size_t cpus) {
+  return cpus > 1 ? cpus - 1 : 1;
+}
+
 }  // namespace telemq::net

@@ -74,8 +74,12 @@ class io_threads {
   std::size_t turn_ = 0;
 };
 
-// The CPUs this process may run on (its affinity mask), at least 1: the default thread count,
-// so that `taskset -c 1 telemq` runs one thread.
+// The CPUs this process may run on (its affinity mask), at least 1.
 std::size_t usable_cpus();
+
+// The thread count when none is configured: one fewer than the CPUs, at least one. The CPU left
+// over does the kernel's TCP work for the broker's sockets, the SQLite writer and whatever else
+// runs on the host; with 2 CPUs, 1 thread beat 2 in every benchmark (docs/performance.md).
+std::size_t default_thread_count(std::size_t cpus);
 
 }  // namespace telemq::net

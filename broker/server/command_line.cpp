@@ -65,8 +65,8 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
           ->type_name("N");
   auto* threads_option =
       app.add_option("--threads", threads,
-                     "Threads serving connections, this one included (default 0: one per CPU "
-                     "the process may run on)")
+                     "Threads serving connections, this one included (default 0: one fewer than "
+                     "the CPUs the process may run on, at least one)")
           ->type_name("N");
   auto* password_file_option =
       app.add_option("--password-file", password_file,

@@ -149,7 +149,8 @@ class broker_daemon {
                        [this](std::function<void()> done) { asio::post(io_, std::move(done)); })),
         access_(auth::file_access_control_options{config_.password_file, config_.acl_file, log_}),
         broker_(config_.limits, *store_, access_, log_, core::clock_type::now()),
-        threads_(io_, config_.threads == 0 ? net::usable_cpus() : config_.threads),
+        threads_(io_, config_.threads == 0 ? net::default_thread_count(net::usable_cpus())
+                                           : config_.threads),
         connections_(io_, log_),
         environment_{io_, broker_, connections_, access_, log_, &threads_},
         signals_(io_, SIGINT, SIGTERM, SIGHUP),

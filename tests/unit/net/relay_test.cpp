@@ -252,5 +252,12 @@ TEST(IoThreads, UsableCpusFollowsTheAffinityMask) {
   EXPECT_GE(usable_cpus(), 1u);
 }
 
+TEST(IoThreads, DefaultLeavesOneCpuToTheRest) {
+  EXPECT_EQ(default_thread_count(1), 1u);
+  EXPECT_EQ(default_thread_count(2), 1u);
+  EXPECT_EQ(default_thread_count(4), 3u);
+  EXPECT_EQ(default_thread_count(64), 63u);
+}
+
 }  // namespace
 }  // namespace telemq::net
