@@ -64,7 +64,7 @@ class connection_state final : public connection {
         decoder(max_packet_size),
         remote_address(std::move(info.remote_address)),
         listener(listener),
-        last_packet_at(now),
+        last_packet_at(info.accepted_at.value_or(now)),
         allow_anonymous(info.allow_anonymous) {
     if (!info.certificate_username.empty()) {
       use_extras().certificate_username = std::move(info.certificate_username);

@@ -3,8 +3,10 @@
 // owns the socket and a core::connection; the core writes encoded packets into output() and
 // asks for them to be flushed. One link per connection; all calls happen on the broker thread.
 #include <cstddef>
+#include <optional>
 #include <string>
 
+#include "broker/core/time.hpp"
 #include "broker/protocol/codec.hpp"
 
 namespace telemq::core {
@@ -34,6 +36,10 @@ struct connection_info {
   // Identity from a verified TLS client certificate (its CN) when the listener uses it as the
   // username.
   std::string certificate_username;
+  // When the socket was accepted, if something ran before the core was opened (a TLS
+  // handshake): the connect timeout then counts from here, so that the handshake and the
+  // CONNECT share it instead of getting one each.
+  std::optional<timestamp> accepted_at;
 };
 
 }  // namespace telemq::core

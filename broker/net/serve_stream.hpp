@@ -18,8 +18,10 @@ namespace telemq::net {
 template <typename MakeStream>
 void serve_stream(listener_environment& environment, accepted_socket socket,
                   core::connection_info info, MakeStream make_stream) {
-  // A TLS handshake counts against the connect timeout too.
+  // A TLS handshake counts against the connect timeout too: its deadline here, and the core's
+  // connect timeout from the same moment.
   const auto timeout = environment.broker.limits().connect_timeout;
+  info.accepted_at = core::clock_type::now();
   io_thread* thread = environment.threads != nullptr ? environment.threads->next() : nullptr;
   if (thread == nullptr) {
     using stream = std::invoke_result_t<MakeStream&, boost::asio::io_context&, accepted_socket>;

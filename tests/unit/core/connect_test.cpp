@@ -104,6 +104,21 @@ TEST(Connect, TimeoutWhenNoConnectArrives) {
   EXPECT_TRUE(c.closed());
 }
 
+// A TLS handshake ran before the core was opened: the handshake and the CONNECT share one
+// connect timeout, counted from the accept.
+TEST(Connect, TimeoutCountsFromTheAcceptWhenTheTransportStartedFirst) {
+  harness h;
+  fake_link link;
+  connection_info info{"127.0.0.1:5555", "mqtts://test", true, ""};
+  info.accepted_at = h.now - 8s;
+  auto opened = h.engine.open(link, std::move(info), h.now);
+  h.advance(1s);
+  EXPECT_FALSE(link.closed);
+  h.advance(2s);
+  EXPECT_TRUE(link.closed) << "8 s of handshake and 3 s without CONNECT exceed the 10 s timeout";
+  opened->on_closed(h.now);
+}
+
 TEST(KeepAlive, ClosedAfterOneAndAHalfPeriods_MQTT_3_1_2_24) {
   harness h;
   client c(h);
