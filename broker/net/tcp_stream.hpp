@@ -8,7 +8,7 @@
 // write would block. The first read is tried before any wait (a client sends CONNECT right after
 // connecting), and the socket joins the reactor only when it first has to wait.
 //
-// Completions never run inside the call that started the operation: an operation that completes
+// Reads, writes and shutdowns never complete inside the call that started them: one that is done
 // at once is posted. A read that had to wait completes from the reactor's report.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
