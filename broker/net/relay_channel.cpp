@@ -13,7 +13,10 @@ relay_channel::~relay_channel() = default;
 
 template <typename Handler, typename... Args>
 void relay_channel::complete(Handler& pending, Args&&... args) {
-  if (auto handler = std::exchange(pending, nullptr)) {
+  // Emptied before the call, which may store the next handler.
+  Handler handler = std::move(pending);
+  pending = Handler();
+  if (handler) {
     handler(std::forward<Args>(args)...);
   }
 }

@@ -34,6 +34,7 @@
 
 #include "broker/core/link.hpp"
 #include "broker/net/accepted_socket.hpp"
+#include "broker/net/inline_handler.hpp"
 #include "broker/net/mailbox.hpp"
 
 namespace telemq::net {
@@ -51,8 +52,9 @@ class relay_channel : public boost::intrusive::list_base_hook<>,
  public:
   using error_code = boost::system::error_code;
   using start_handler = std::function<void(const error_code&, core::connection_info)>;
-  using read_handler = std::function<void(const error_code&, std::span<const std::uint8_t>)>;
-  using done_handler = std::function<void(const error_code&)>;
+  // Held by every idle relayed connection: inline, not std::function.
+  using read_handler = inline_handler<void(const error_code&, std::span<const std::uint8_t>)>;
+  using done_handler = inline_handler<void(const error_code&)>;
 
   // Broker thread. The I/O thread adopts the socket at start.
   relay_channel(io_thread& thread, accepted_socket socket);
@@ -213,10 +215,8 @@ class relay_channel_for final : public relay_channel {
                              return;
                            }
                            self->report(relay_op::written, ec);
-                           self->writing_.clear();
-                           if (self->writing_.capacity() > idle_write_capacity) {
-                             protocol::byte_buffer().swap(self->writing_);
-                           }
+                           // An idle connection holds no write buffer (see stream_connection).
+                           protocol::byte_buffer().swap(self->writing_);
                          });
   }
 
@@ -243,9 +243,6 @@ class relay_channel_for final : public relay_channel {
       stream_destroyed();
     }
   }
-
-  // The write buffer kept between writes; a bigger one is given back.
-  static constexpr std::size_t idle_write_capacity = 4096;
 
   MakeStream make_stream_;
   std::optional<stream_type> stream_;
