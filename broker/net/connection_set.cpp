@@ -25,6 +25,7 @@ void connection_set::add(connection_base& connection) {
 }
 
 void connection_set::remove(connection_base& connection) {
+  drop_deadline(connection);
   if (!connection.is_linked()) {
     return;
   }
@@ -35,6 +36,20 @@ void connection_set::remove(connection_base& connection) {
   }
   if (live_.empty() && on_empty_) {
     std::exchange(on_empty_, nullptr)();
+  }
+}
+
+connection_timer& connection_set::deadline(const connection_base& connection) {
+  auto& timer = deadlines_[&connection];
+  if (!timer) {
+    timer = std::make_unique<connection_timer>(io_.get_executor());
+  }
+  return *timer;
+}
+
+void connection_set::drop_deadline(const connection_base& connection) {
+  if (!deadlines_.empty()) {
+    deadlines_.erase(&connection);
   }
 }
 

@@ -3,6 +3,8 @@
 // count them (in all and per listener), bound their number and end them at shutdown; and the
 // batching of writes: a core callback may flush hundreds of connections (a publish fanned out),
 // and each of them writes once after the callback returns instead of once per packet.
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/intrusive/list.hpp>
 #include <chrono>
 #include <cstddef>
@@ -10,15 +12,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "broker/core/log.hpp"
 #include "broker/net/listener_limits.hpp"
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace telemq::net {
 
@@ -27,6 +26,11 @@ namespace telemq::net {
 inline constexpr std::chrono::seconds close_linger{5};
 
 class connection_set;
+
+using connection_timer =
+    boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                      boost::asio::wait_traits<std::chrono::steady_clock>,
+                                      boost::asio::io_context::executor_type>;
 
 // The part of a connection the set sees. Connections are owned by shared pointers held in their
 // pending Asio handlers; the set only links them.
@@ -57,8 +61,15 @@ class connection_set {
 
   // Counted against the listener that admit() runs for, if any.
   void add(connection_base& connection);
-  // Safe to call for a connection that is not in the set.
+  // Safe to call for a connection that is not in the set. Drops its deadline.
   void remove(connection_base& connection);
+
+  // The deadline timer of a connection that is starting or closing, created on first use. An
+  // established connection has none, so the set keeps the few there are rather than every
+  // connection a pointer to one.
+  connection_timer& deadline(const connection_base& connection);
+  // Destroys it (a pending wait completes with operation_aborted); nothing if there is none.
+  void drop_deadline(const connection_base& connection);
 
   // A listener's counters, kept as long as the set so that they outlive the listener.
   listener_counters& add_listener(std::string url) {
@@ -106,6 +117,7 @@ class connection_set {
   core::log_sink log_;
   boost::intrusive::list<connection_base> live_;
   std::vector<std::shared_ptr<connection_base>> to_write_;
+  std::unordered_map<const connection_base*, std::unique_ptr<connection_timer>> deadlines_;
   std::function<void()> on_empty_;
   std::deque<listener_counters> listeners_;  // a deque: references stay valid as it grows
   listener_counters* admitting_ = nullptr;

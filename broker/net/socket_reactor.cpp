@@ -8,6 +8,8 @@
 #include <string>
 #include <system_error>
 
+#include "broker/net/tcp_stream.hpp"
+
 namespace telemq::net {
 
 namespace {
@@ -39,7 +41,7 @@ socket_reactor& socket_reactor::of(boost::asio::io_context& io) {
   return boost::asio::use_service<socket_reactor>(static_cast<boost::asio::execution_context&>(io));
 }
 
-socket_reactor::slot socket_reactor::watch(int descriptor, watcher& w,
+socket_reactor::slot socket_reactor::watch(int descriptor, tcp_stream& stream,
                                            boost::system::error_code& ec) {
   slot s = first_free_;
   if (s == 0) {
@@ -48,7 +50,7 @@ socket_reactor::slot socket_reactor::watch(int descriptor, watcher& w,
   } else {
     first_free_ = static_cast<slot>(slots_[s] >> 1U);
   }
-  slots_[s] = reinterpret_cast<std::uintptr_t>(&w);
+  slots_[s] = reinterpret_cast<std::uintptr_t>(&stream);
   ++watched_;
   epoll_event event{};
   event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
@@ -100,7 +102,7 @@ void socket_reactor::drain() {
   for (int i = 0; i < count; ++i) {
     const std::uintptr_t entry = slots_[batch_[i].data.u64];
     if (!is_free(entry)) {
-      reinterpret_cast<watcher*>(entry)->on_ready(batch_[i].events);
+      reinterpret_cast<tcp_stream*>(entry)->on_ready(batch_[i].events);
     }
   }
   if (count == batch_size) {
@@ -121,10 +123,10 @@ void socket_reactor::drain() {
 
 void socket_reactor::shutdown() {
   shut_down_ = true;
-  // Handlers held by watchers may own the watchers; abandoning one may free others' slots.
+  // Handlers held by streams may own the streams; abandoning one may free others' slots.
   for (std::size_t s = 1; s < slots_.size(); ++s) {
     if (!is_free(slots_[s])) {
-      reinterpret_cast<watcher*>(slots_[s])->abandon();
+      reinterpret_cast<tcp_stream*>(slots_[s])->abandon();
     }
   }
   boost::system::error_code ignored;

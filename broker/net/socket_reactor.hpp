@@ -4,7 +4,7 @@
 // Asio's reactor keeps a 168-byte state object per socket and allocates an operation for every
 // wait; for an idle MQTT connection that was a quarter of its memory. Here a socket is
 // registered once, edge-triggered for reading, writing and the peer's close, and its readiness
-// goes to the object that watches it: per socket, one 8-byte slot; per wait, nothing. The set is
+// goes to its tcp_stream: per socket, one 8-byte slot; per wait, nothing. The set is
 // itself one descriptor in Asio's reactor, so timers, TLS, WebSocket and the admin API keep
 // running on Asio in the same thread, and one wake-up of it reports every ready socket.
 #include <sys/epoll.h>
@@ -19,20 +19,12 @@
 
 namespace telemq::net {
 
+class tcp_stream;
+
+// Only tcp_stream registers here: the slots point at streams, with no interface between them
+// (a vtable pointer would cost every idle connection 8 bytes).
 class socket_reactor final : public boost::asio::execution_context::service {
  public:
-  // What a registered socket's readiness is reported to.
-  class watcher {
-   public:
-    // events: EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLHUP, EPOLLERR.
-    virtual void on_ready(std::uint32_t events) = 0;
-    // The io_context is shutting down: drop pending handlers without calling them.
-    virtual void abandon() = 0;
-
-   protected:
-    ~watcher() = default;
-  };
-
   using slot = std::uint32_t;
 
   static boost::asio::execution_context::id id;
@@ -45,11 +37,11 @@ class socket_reactor final : public boost::asio::execution_context::service {
 
   boost::asio::io_context& io() { return io_; }
 
-  // Registers the descriptor; readiness that is there already is reported too. A watcher may
+  // Registers the descriptor; readiness that is there already is reported too. A stream may
   // hear of readiness that is gone by the time it acts (a slot is reused while reports for its
   // last socket are still being handed out), as with any edge-triggered poller.
-  slot watch(int descriptor, watcher& w, boost::system::error_code& ec);
-  // Before the descriptor is closed: nothing more is reported to the slot's watcher.
+  slot watch(int descriptor, tcp_stream& stream, boost::system::error_code& ec);
+  // Before the descriptor is closed: nothing more is reported to the slot's stream.
   void forget(slot s);
 
  private:
@@ -62,7 +54,7 @@ class socket_reactor final : public boost::asio::execution_context::service {
 
   boost::asio::io_context& io_;
   boost::asio::posix::basic_stream_descriptor<boost::asio::io_context::executor_type> set_;
-  // A slot holds its watcher's address, or when free, (next free slot << 1) | 1: addresses are
+  // A slot holds its stream's address, or when free, (next free slot << 1) | 1: addresses are
   // even. The free list ends with slot 0, which is never handed out.
   std::vector<std::uintptr_t> slots_{1};
   slot first_free_ = 0;

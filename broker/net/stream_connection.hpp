@@ -33,7 +33,6 @@
 //
 // The Engine parameter is core::broker in the daemon; tests put a scripted double there.
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstddef>
@@ -100,11 +99,6 @@ class stream_connection final : public connection_base, public core::link {
   }
 
  private:
-  using timer =
-      boost::asio::basic_waitable_timer<std::chrono::steady_clock,
-                                        boost::asio::wait_traits<std::chrono::steady_clock>,
-                                        boost::asio::io_context::executor_type>;
-
   std::shared_ptr<stream_connection> shared_this() {
     return std::static_pointer_cast<stream_connection>(shared_from_this());
   }
@@ -114,7 +108,7 @@ class stream_connection final : public connection_base, public core::link {
     if (finished_) {
       return;
     }
-    deadline_.reset();
+    set_.drop_deadline(*this);
     if (ec) {
       if (set_.log()) {
         set_.log()(core::log_level::debug, "event=start_failed remote=" + info.remote_address +
@@ -227,19 +221,18 @@ class stream_connection final : public connection_base, public core::link {
     }
     finished_ = true;
     stream_.close();
-    deadline_.reset();
+    set_.drop_deadline(*this);
     if (auto connection = std::move(connection_)) {
       connection->on_closed(core::clock_type::now());
     }
     set_.remove(*this);
   }
 
+  // The set keeps the timer (see connection_set::deadline).
   void arm_deadline(std::chrono::steady_clock::duration after) {
-    if (!deadline_) {
-      deadline_ = std::make_unique<timer>(set_.io().get_executor());
-    }
-    deadline_->expires_after(after);
-    deadline_->async_wait([self = shared_this()](const boost::system::error_code& ec) {
+    connection_timer& deadline = set_.deadline(*this);
+    deadline.expires_after(after);
+    deadline.async_wait([self = shared_this()](const boost::system::error_code& ec) {
       if (!ec) {
         self->on_deadline();
       }
@@ -265,8 +258,6 @@ class stream_connection final : public connection_base, public core::link {
   engine_connection connection_;
   protocol::byte_buffer output_;
   protocol::byte_buffer writing_;  // the bytes of the write in flight
-  // Armed only while starting or closing, so an established connection carries no timer.
-  std::unique_ptr<timer> deadline_;
   bool started_ = false;
   bool write_in_flight_ = false;
   bool closing_ = false;

@@ -24,7 +24,7 @@
 
 namespace telemq::net {
 
-class tcp_stream final : private socket_reactor::watcher {
+class tcp_stream final {
  public:
   using error_code = boost::system::error_code;
 
@@ -77,8 +77,11 @@ class tcp_stream final : private socket_reactor::watcher {
   using read_handler = inline_handler<void(const error_code&, std::span<const std::uint8_t>)>;
   using write_handler = inline_handler<void(const error_code&)>;
 
-  void on_ready(std::uint32_t events) override;
-  void abandon() override;
+  friend class socket_reactor;
+  // From the reactor. events: EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLHUP, EPOLLERR.
+  void on_ready(std::uint32_t events);
+  // The io_context is shutting down: drops the pending handlers without calling them.
+  void abandon();
 
   template <typename F>
   void post(F&& f) {
