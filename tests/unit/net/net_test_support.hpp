@@ -164,6 +164,11 @@ inline void append(core::link& link, std::span<const std::uint8_t> bytes) {
 inline void append(core::link& link, std::string_view text) {
   link.output().insert(link.output().end(), text.begin(), text.end());
 }
+// An on_bytes_script that sends every byte back.
+inline void echo(core::link& link, std::span<const std::uint8_t> bytes) {
+  append(link, bytes);
+  link.flush();
+}
 
 // Runs io until done() or the timeout; false on timeout.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,

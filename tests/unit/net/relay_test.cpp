@@ -27,6 +27,7 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using testing::append;
+using testing::echo;
 using testing::fake_engine;
 using testing::run_until;
 using relayed_connection = stream_connection<relayed_stream, fake_engine>;
@@ -122,10 +123,7 @@ class Relay : public ::testing::Test {
 };
 
 TEST_F(Relay, BytesReachTheCoreInOrderAndItsOutputReachesThePeer) {
-  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t> bytes) {
-    append(link, bytes);
-    link.flush();
-  };
+  engine_.on_bytes_script = echo;
   listen();
   auto client = connect();
   std::string sent;

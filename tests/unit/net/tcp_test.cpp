@@ -29,6 +29,7 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using testing::append;
+using testing::echo;
 using testing::fake_engine;
 using testing::run_until;
 
@@ -73,10 +74,7 @@ class TcpLoopback : public ::testing::Test {
 };
 
 TEST_F(TcpLoopback, BytesReachTheCoreAndItsOutputReachesThePeer) {
-  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t> bytes) {
-    append(link, bytes);
-    link.flush();
-  };
+  engine_.on_bytes_script = echo;
   listen("mqtt://127.0.0.1:0");
   auto client = connect();
   asio::write(client, asio::buffer(std::string("hello")));
@@ -282,10 +280,7 @@ TEST_F(TcpLoopback, Ipv6Loopback) {
 // More connections than the listener accepts in one turn, then more ready sockets than the
 // reactor fetches in one system call: every one is accepted and read, in order, once.
 TEST_F(TcpLoopback, MoreReadySocketsThanOneBatchAreAllServed) {
-  engine_.on_bytes_script = [](core::link& link, std::span<const std::uint8_t> bytes) {
-    append(link, bytes);
-    link.flush();
-  };
+  engine_.on_bytes_script = echo;
   listen("mqtt://127.0.0.1:0");
   constexpr std::size_t clients = 300;
   std::vector<tcp::socket> sockets;
