@@ -4,17 +4,6 @@
 
 namespace telemq::net {
 
-accepted_socket& accepted_socket::operator=(accepted_socket&& other) noexcept {
-  if (this != &other) {
-    if (descriptor_ >= 0) {
-      ::close(descriptor_);
-    }
-    descriptor_ = std::exchange(other.descriptor_, -1);
-    protocol_ = other.protocol_;
-  }
-  return *this;
-}
-
 accepted_socket::~accepted_socket() {
   if (descriptor_ >= 0) {
     ::close(descriptor_);

@@ -15,12 +15,11 @@ using tcp_socket =
 
 class accepted_socket {
  public:
-  accepted_socket() = default;
   accepted_socket(int descriptor, boost::asio::ip::tcp protocol)
       : descriptor_(descriptor), protocol_(protocol) {}
   accepted_socket(accepted_socket&& other) noexcept
       : descriptor_(std::exchange(other.descriptor_, -1)), protocol_(other.protocol_) {}
-  accepted_socket& operator=(accepted_socket&& other) noexcept;
+  accepted_socket& operator=(accepted_socket&&) = delete;
   accepted_socket(const accepted_socket&) = delete;
   accepted_socket& operator=(const accepted_socket&) = delete;
   ~accepted_socket();

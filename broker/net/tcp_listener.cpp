@@ -188,24 +188,22 @@ void tcp_listener::accept_ready(const std::shared_ptr<acceptor>& a) {
         accept(a);
         return;
       }
-      if (is_resource_exhaustion(error)) {
-        s.warn("event=accept_failed listener=" + s.config.url + " error=\"" +
-               std::system_category().message(error) + "\"");
-        a->retry.expires_after(accept_retry_delay);
-        a->retry.async_wait([a](const boost::system::error_code& wait_ec) {
-          if (!wait_ec && !a->shared->stopped) {
-            accept_ready(a);
-          }
-        });
-        return;
-      }
       if (is_peer_failure(error)) {
         // The peer gave up between SYN and accept, or similar: the next one may be there.
         continue;
       }
       s.warn("event=accept_failed listener=" + s.config.url + " error=\"" +
              std::system_category().message(error) + "\"");
-      accept(a);
+      if (!is_resource_exhaustion(error)) {
+        accept(a);
+        return;
+      }
+      a->retry.expires_after(accept_retry_delay);
+      a->retry.async_wait([a](const boost::system::error_code& wait_ec) {
+        if (!wait_ec && !a->shared->stopped) {
+          accept_ready(a);
+        }
+      });
       return;
     }
     tcp::endpoint remote;
