@@ -1,7 +1,6 @@
 #include "broker/server/server.hpp"
 
 #include <fmt/core.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -31,6 +30,7 @@
 #include "broker/net/tls_context.hpp"
 #include "broker/server/command_line.hpp"
 #include "broker/server/config.hpp"
+#include "broker/server/descriptor_table.hpp"
 #include "broker/server/logging.hpp"
 #include "broker/server/store_factory.hpp"
 #include "broker/server/systemd_notify.hpp"
@@ -420,16 +420,6 @@ class broker_daemon {
 
 }  // namespace
 
-// Every connection is a file descriptor: take all the process may have (the hard limit), so the
-// default soft limit of 1024 does not cap the number of clients.
-void raise_file_limit() {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
 int run(int argc, const char* const argv[]) {
   if (argc > 1 && std::string_view(argv[1]) == "passwd") {
     return auth::run_passwd(argc - 1, const_cast<char**>(argv + 1));
@@ -454,7 +444,7 @@ int run(int argc, const char* const argv[]) {
     }
     // A write to a socket the peer has closed must be an error, not the end of the process.
     std::signal(SIGPIPE, SIG_IGN);
-    raise_file_limit();
+    prepare_descriptor_table(descriptor_slots_for(cfg.max_connections));
     std::error_code ec;
     std::filesystem::create_directories(cfg.data_dir, ec);
     if (ec) {

@@ -1,5 +1,11 @@
 // Daemon behaviour around the protocol: orderly shutdown.
 #include <signal.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <string>
 
 #include "fixture/broker_test.hpp"
 
@@ -51,6 +57,51 @@ TEST_F(Server, SigtermSendsServerShuttingDown0x8B_V5_MQTT_3_14_2_1) {
   auto status = broker().wait_exit(std::chrono::seconds(20));
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(status->clean()) << status->describe();
+}
+
+// FDSize in /proc/PID/status: the slots of the process's descriptor table.
+std::optional<std::size_t> descriptor_table_slots(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("FDSize:")) {
+      return std::stoul(line.substr(7));
+    }
+  }
+  return std::nullopt;
+}
+
+// The broker inherits the test's hard limit and raises its soft limit to it.
+std::size_t hard_descriptor_limit() {
+  rlimit limit{};
+  EXPECT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  return limit.rlim_max;
+}
+
+// Grown at start-up, before the broker has threads: grown later, each doubling would stall an
+// accept() for an RCU grace period. Unlimited connections reserve 65,536 slots.
+TEST_F(Server, DescriptorTableIsGrownBeforeTheFirstConnection) {
+  TELEMQ_SKIP_UNLESS_TELEMQ("telemq's descriptor table reservation");
+  const auto slots = descriptor_table_slots(broker().pid());
+  ASSERT_TRUE(slots.has_value());
+  EXPECT_GE(*slots, std::min<std::size_t>(hard_descriptor_limit(), 65'536));
+}
+
+class ServerWithConnectionLimit : public broker_test {
+ protected:
+  std::vector<std::string> broker_args() const override { return {"--max-connections", "1000"}; }
+};
+
+// max_connections says how many descriptors the broker will need: its table is grown for those
+// and a few more, not for the default 65,536.
+TEST_F(ServerWithConnectionLimit, DescriptorTableIsSizedByMaxConnections) {
+  TELEMQ_SKIP_UNLESS_TELEMQ("telemq's descriptor table reservation");
+  const auto slots = descriptor_table_slots(broker().pid());
+  ASSERT_TRUE(slots.has_value());
+  const std::size_t limit = hard_descriptor_limit();
+  EXPECT_GE(*slots, std::min<std::size_t>(limit, 1'000));
+  if (limit >= 65'536) {
+    EXPECT_LT(*slots, 65'536);
+  }
 }
 
 }  // namespace
