@@ -33,6 +33,11 @@ struct listener_config {
   // New connections per second, with a burst of a tenth of a second's worth (at least one);
   // 0: no limit.
   std::uint32_t max_connection_rate = 0;
+  // Seconds the kernel keeps a new connection until its first bytes arrive (TCP_DEFER_ACCEPT):
+  // MQTT, TLS and WebSocket clients speak first, so the broker is woken once per connection,
+  // with the CONNECT readable, instead of once to accept and again to read. A connection that
+  // sends nothing is handed over after about this long. 0: at once.
+  std::uint32_t defer_accept = 1;
   tls_settings tls;  // used by mqtts:// and wss://
 
   bool secure() const { return scheme == "mqtts" || scheme == "wss"; }

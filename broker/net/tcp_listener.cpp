@@ -1,6 +1,8 @@
 #include "broker/net/tcp_listener.hpp"
 
 #include <fmt/core.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "broker/net/connection_set.hpp"
 
@@ -76,6 +79,26 @@ std::vector<tcp::endpoint> resolve(asio::io_context& io, const listener_config& 
   return endpoints;
 }
 
+// At most one log line per refusal_log_interval for an event a flood repeats; each line says how
+// many were left out since the one before.
+class throttled_line {
+ public:
+  // Whether a line may be written now; if not, the event is counted as left out.
+  bool due(std::chrono::steady_clock::time_point now) {
+    if (now < next_) {
+      ++left_out_;
+      return false;
+    }
+    next_ = now + refusal_log_interval;
+    return true;
+  }
+  std::uint64_t take_left_out() { return std::exchange(left_out_, 0); }
+
+ private:
+  std::uint64_t left_out_ = 0;
+  std::chrono::steady_clock::time_point next_{};
+};
+
 }  // namespace
 
 std::string format_endpoint(const tcp::endpoint& endpoint) {
@@ -91,9 +114,8 @@ struct tcp_listener::state {
   connection_handler on_connection;
   listener_counters& counters;
   connection_rate_limiter rate;
-  // Refusals not logged yet, and when the next line may be written.
-  std::uint64_t unlogged_refusals = 0;
-  std::chrono::steady_clock::time_point next_refusal_line{};
+  throttled_line refusal_lines;
+  throttled_line accept_failure_lines;
   bool stopped = false;
 
   void warn(const std::string& line) const {
@@ -116,6 +138,16 @@ struct tcp_listener::acceptor {
   socket_acceptor socket;
   timer retry;
 };
+
+// Only a speed-up: where the kernel refuses it, connections are accepted at once, as without it.
+void tcp_listener::set_defer_accept(acceptor& a, std::uint32_t seconds) const {
+  const int value = static_cast<int>(seconds);
+  if (::setsockopt(a.socket.native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &value,
+                   sizeof(value)) != 0) {
+    state_->warn(fmt::format("event=defer_accept_unavailable listener={} error=\"{}\"",
+                             state_->config.url, std::system_category().message(errno)));
+  }
+}
 
 tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
                            const listener_config& config, core::log_sink log,
@@ -152,6 +184,7 @@ tcp_listener::tcp_listener(asio::io_context& io, connection_set& connections,
       throw std::runtime_error("cannot listen on " + format_endpoint(endpoint) + ": " +
                                ec.message());
     }
+    set_defer_accept(*a, config.defer_accept);
     acceptors_.push_back(std::move(a));
   }
   for (const auto& a : acceptors_) {
@@ -192,8 +225,11 @@ void tcp_listener::accept_ready(const std::shared_ptr<acceptor>& a) {
         // The peer gave up between SYN and accept, or similar: the next one may be there.
         continue;
       }
-      s.warn("event=accept_failed listener=" + s.config.url + " error=\"" +
-             std::system_category().message(error) + "\"");
+      if (s.accept_failure_lines.due(std::chrono::steady_clock::now())) {
+        s.warn(fmt::format("event=accept_failed listener={} error=\"{}\" not_logged_since_last={}",
+                           s.config.url, std::system_category().message(error),
+                           s.accept_failure_lines.take_left_out()));
+      }
       if (!is_resource_exhaustion(error)) {
         accept(a);
         return;
@@ -249,17 +285,13 @@ void tcp_listener::accepted(state& s, accepted_socket socket, const tcp::endpoin
 // The socket closes as the caller drops it: no byte is read or written.
 void tcp_listener::refuse(state& s, refusal_reason reason, const tcp::endpoint& remote) {
   ++s.counters.refused[static_cast<std::size_t>(reason)];
-  const auto now = std::chrono::steady_clock::now();
-  if (now < s.next_refusal_line) {
-    ++s.unlogged_refusals;
+  if (!s.refusal_lines.due(std::chrono::steady_clock::now())) {
     return;
   }
   s.warn(fmt::format(
       "event=connection_refused reason={} listener={} remote={} open={} not_logged_since_last={}",
       to_string(reason), s.config.url, format_endpoint(remote), s.counters.open,
-      s.unlogged_refusals));
-  s.unlogged_refusals = 0;
-  s.next_refusal_line = now + refusal_log_interval;
+      s.refusal_lines.take_left_out()));
 }
 
 std::vector<std::string> tcp_listener::addresses() const {
@@ -285,6 +317,11 @@ std::vector<tcp::endpoint> tcp_listener::local_endpoints() const {
 void tcp_listener::reload(const listener_config& updated) {
   if (updated.max_connection_rate != state_->config.max_connection_rate) {
     state_->rate = connection_rate_limiter(updated.max_connection_rate);
+  }
+  if (updated.defer_accept != state_->config.defer_accept) {
+    for (const auto& a : acceptors_) {
+      set_defer_accept(*a, updated.defer_accept);
+    }
   }
   state_->config = updated;
 }

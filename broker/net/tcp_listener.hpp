@@ -18,7 +18,8 @@
 
 namespace telemq::net {
 
-// Refusals are a flood when they matter: one line says how many were not logged since the last.
+// Refusals and failed accepts are a flood when they matter: at most one line per interval, which
+// says how many were not logged since the one before.
 inline constexpr std::chrono::seconds refusal_log_interval{10};
 
 // "127.0.0.1:1883", "[::1]:1883".
@@ -41,7 +42,7 @@ class tcp_listener final : public listener {
   ~tcp_listener() override;
 
   std::vector<std::string> addresses() const override;
-  // Also applies new max_connections and max_connection_rate.
+  // Also applies new max_connections, max_connection_rate and defer_accept.
   void reload(const listener_config& updated) override;
   void stop() override;
 
@@ -55,6 +56,7 @@ class tcp_listener final : public listener {
   static void accepted(state& s, accepted_socket socket,
                        const boost::asio::ip::tcp::endpoint& remote);
   static void refuse(state& s, refusal_reason reason, const boost::asio::ip::tcp::endpoint& remote);
+  void set_defer_accept(acceptor& a, std::uint32_t seconds) const;
 
   // Shared with the pending accepts, which may complete after the listener is gone.
   std::shared_ptr<state> state_;

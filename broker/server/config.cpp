@@ -21,6 +21,8 @@ namespace {
 constexpr std::int64_t no_upper_bound = std::numeric_limits<std::int64_t>::max();
 // New connections per second on one listener: far beyond what one broker thread accepts.
 constexpr std::int64_t max_connection_rate = 1'000'000;
+// A connection that sends nothing should still meet the connect timeout within a minute or so.
+constexpr std::int64_t max_defer_accept_seconds = 60;
 // More threads than this would be a typo rather than a machine.
 constexpr std::int64_t max_threads = 1024;
 
@@ -268,8 +270,8 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
   }
   reader.check_keys(
       *table, "[listener]",
-      {"url", "allow_anonymous", "max_connections", "max_connection_rate", "cert_file", "key_file",
-       "ca_file", "require_certificate", "use_identity_as_username"});
+      {"url", "allow_anonymous", "max_connections", "max_connection_rate", "defer_accept",
+       "cert_file", "key_file", "ca_file", "require_certificate", "use_identity_as_username"});
   const auto* url = reader.string(*table, "url", "listener.url");
   if (url == nullptr) {
     reader.fail(node.source(), "listener", "url is required, e.g. url = \"mqtt://0.0.0.0:1883\"");
@@ -288,6 +290,8 @@ listener_entry read_listener(const toml_reader& reader, const toml::node& node) 
                  entry.config.max_connections, 0, no_upper_bound);
   reader.integer(*table, "max_connection_rate", "listener.max_connection_rate",
                  entry.config.max_connection_rate, 0, max_connection_rate);
+  reader.integer(*table, "defer_accept", "listener.defer_accept", entry.config.defer_accept, 0,
+                 max_defer_accept_seconds);
   reader.string(*table, "cert_file", "listener.cert_file", tls.cert_file);
   reader.string(*table, "key_file", "listener.key_file", tls.key_file);
   reader.string(*table, "ca_file", "listener.ca_file", tls.ca_file);
@@ -563,6 +567,7 @@ std::string to_toml(const config& cfg) {
     t.insert_or_assign("allow_anonymous", l.allow_anonymous);
     t.insert_or_assign("max_connections", static_cast<std::int64_t>(l.max_connections));
     t.insert_or_assign("max_connection_rate", static_cast<std::int64_t>(l.max_connection_rate));
+    t.insert_or_assign("defer_accept", static_cast<std::int64_t>(l.defer_accept));
     if (l.secure()) {
       t.insert_or_assign("cert_file", l.tls.cert_file);
       t.insert_or_assign("key_file", l.tls.key_file);

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,18 +31,29 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
+using namespace std::chrono_literals;
 using testing::append;
 using testing::echo;
 using testing::fake_engine;
 using testing::run_until;
 
+// Without TCP_DEFER_ACCEPT unless a test asks for it: most tests connect without sending and
+// expect the broker to see the connection at once.
+listener_config accepting_at_once(const std::string& url) {
+  auto config = parse_listener_url(url);
+  config.defer_accept = 0;
+  return config;
+}
+
 class TcpLoopback : public ::testing::Test {
  protected:
-  tcp_listener& listen(const std::string& url) { return listen(parse_listener_url(url)); }
+  tcp_listener& listen(const std::string& url) { return listen(accepting_at_once(url)); }
 
   tcp_listener& listen(const listener_config& config) {
     listener_ = std::make_unique<tcp_listener>(
-        io_, set_, config, nullptr, [this](accepted_socket socket, core::connection_info info) {
+        io_, set_, config,
+        [this](core::log_level, std::string_view line) { log_lines_.emplace_back(line); },
+        [this](accepted_socket socket, core::connection_info info) {
           auto connection = std::make_shared<stream_connection<tcp_stream, fake_engine>>(
               tcp_stream(io_, std::move(socket)), set_);
           connection->start(engine_, std::move(info), std::chrono::seconds(10));
@@ -70,7 +84,37 @@ class TcpLoopback : public ::testing::Test {
   asio::io_context client_io_;
   connection_set set_{io_, nullptr};
   fake_engine engine_;
+  std::vector<std::string> log_lines_;
   std::unique_ptr<tcp_listener> listener_;
+};
+
+std::size_t lines_with(const std::vector<std::string>& lines, std::string_view needle) {
+  return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const auto& l) {
+    return l.find(needle) != std::string::npos;
+  }));
+}
+
+// Lowers the soft limit on open files so that the next descriptor cannot be opened; restores it
+// when destroyed.
+class descriptors_exhausted {
+ public:
+  descriptors_exhausted() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    const int lowest_free = ::dup(0);
+    ::close(lowest_free);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(lowest_free);
+    ok_ = lowest_free >= 0 && ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+  }
+  ~descriptors_exhausted() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  descriptors_exhausted(const descriptors_exhausted&) = delete;
+  descriptors_exhausted& operator=(const descriptors_exhausted&) = delete;
+
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  bool ok_ = false;
 };
 
 TEST_F(TcpLoopback, BytesReachTheCoreAndItsOutputReachesThePeer) {
@@ -90,7 +134,7 @@ TEST_F(TcpLoopback, BytesReachTheCoreAndItsOutputReachesThePeer) {
 TEST_F(TcpLoopback, AcceptedSocketsAreNonBlockingWithNoDelay) {
   bool no_delay = false;
   bool non_blocking = false;
-  tcp_listener listener(io_, set_, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
+  tcp_listener listener(io_, set_, accepting_at_once("mqtt://127.0.0.1:0"), nullptr,
                         [&](accepted_socket socket, core::connection_info) {
                           int value = 0;
                           socklen_t length = sizeof(value);
@@ -189,7 +233,7 @@ TEST_F(TcpLoopback, ConnectionsBeyondTheLimitAreClosedAtOnce) {
 }
 
 TEST_F(TcpLoopback, AListenerAtItsOwnLimitClosesNewConnectionsAtOnceAndCountsThem) {
-  auto config = parse_listener_url("mqtt://127.0.0.1:0");
+  auto config = accepting_at_once("mqtt://127.0.0.1:0");
   config.max_connections = 1;
   listen(config);
   const listener_counters& counters = set_.listeners().at(0);
@@ -213,7 +257,7 @@ TEST_F(TcpLoopback, AListenerAtItsOwnLimitClosesNewConnectionsAtOnceAndCountsThe
 }
 
 TEST_F(TcpLoopback, ConnectionsFasterThanTheListenersRateAreClosedAtOnce) {
-  auto config = parse_listener_url("mqtt://127.0.0.1:0");
+  auto config = accepting_at_once("mqtt://127.0.0.1:0");
   config.max_connection_rate = 1;  // a burst of one, then one a second
   listen(config);
   auto first = connect();
@@ -251,6 +295,50 @@ TEST(ConnectionRateLimiter, ABurstOfATenthOfASecondThenATokenEveryInterval) {
   EXPECT_EQ(connection_rate_limiter(10).burst(), 1u);
   EXPECT_EQ(connection_rate_limiter(11).burst(), 2u);
   EXPECT_EQ(connection_rate_limiter(1'000'000).burst(), 100'000u);
+}
+
+// The kernel completes the handshake but the broker is not woken until the client's first bytes
+// (its CONNECT) are there to read with the accept.
+TEST_F(TcpLoopback, ADeferredAcceptWaitsForTheClientsFirstBytes) {
+  engine_.on_bytes_script = echo;
+  auto config = parse_listener_url("mqtt://127.0.0.1:0");
+  ASSERT_EQ(config.defer_accept, 1u) << "the default";
+  listen(config);
+  auto client = connect();
+  // Less than the one second the kernel waits before its first SYN-ACK retransmission.
+  EXPECT_FALSE(run_until(
+      io_, [&] { return !engine_.infos.empty(); }, 300ms));
+  asio::write(client, asio::buffer(std::string("hi")));
+  EXPECT_EQ(read_exactly(client, 2), "hi");
+  EXPECT_EQ(engine_.infos.size(), 1u);
+}
+
+TEST_F(TcpLoopback, ReloadTurnsTheDeferredAcceptOff) {
+  auto config = parse_listener_url("mqtt://127.0.0.1:0");
+  auto& listener = listen(config);
+  config.defer_accept = 0;
+  listener.reload(config);
+  auto silent = connect();
+  EXPECT_TRUE(run_until(
+      io_, [&] { return engine_.infos.size() == 1; }, 500ms));
+}
+
+// Out of descriptors, the listener retries every 100 ms without flooding the log, and accepts
+// the waiting client once a descriptor is free again.
+TEST_F(TcpLoopback, OutOfDescriptorsTheListenerRetriesLoggingOnce) {
+  listen("mqtt://127.0.0.1:0");
+  tcp::socket client(client_io_);
+  client.open(tcp::v4());
+  {
+    descriptors_exhausted exhausted;
+    ASSERT_TRUE(exhausted.ok());
+    client.connect(endpoint());
+    EXPECT_FALSE(run_until(
+        io_, [&] { return !engine_.infos.empty(); }, 600ms));
+  }
+  EXPECT_EQ(lines_with(log_lines_, "event=accept_failed"), 1u);
+  EXPECT_EQ(lines_with(log_lines_, "error=\"Too many open files\" not_logged_since_last=0"), 1u);
+  EXPECT_TRUE(run_until(io_, [&] { return engine_.infos.size() == 1; }));
 }
 
 TEST_F(TcpLoopback, StopClosesTheListeningSocket) {
@@ -323,7 +411,7 @@ TEST(TcpReactor, IdleConnectionsAreFreedWithTheIoContext) {
   {
     asio::io_context io;
     connection_set set(io, nullptr);
-    tcp_listener listener(io, set, parse_listener_url("mqtt://127.0.0.1:0"), nullptr,
+    tcp_listener listener(io, set, accepting_at_once("mqtt://127.0.0.1:0"), nullptr,
                           [&](accepted_socket socket, core::connection_info info) {
                             auto connection =
                                 std::make_shared<stream_connection<tcp_stream, fake_engine>>(

@@ -120,13 +120,14 @@ allow_anonymous = false
   EXPECT_FALSE(cfg.listeners[3].allow_anonymous);
 }
 
-TEST(Config, ListenersHaveTheirOwnConnectionLimits) {
+TEST(Config, ListenersHaveTheirOwnConnectionLimitsAndDeferredAccept) {
   const auto cfg = parse(R"(
 max_connections = 1000
 [[listener]]
 url = "mqtt://127.0.0.1:1883"
 max_connections = 200
 max_connection_rate = 50
+defer_accept = 0
 [[listener]]
 url = "ws://127.0.0.1:8080"
 )");
@@ -135,13 +136,18 @@ url = "ws://127.0.0.1:8080"
   EXPECT_EQ(cfg.listeners[0].max_connection_rate, 50u);
   EXPECT_EQ(cfg.listeners[1].max_connections, 0u) << "no limit of its own by default";
   EXPECT_EQ(cfg.listeners[1].max_connection_rate, 0u);
+  EXPECT_EQ(cfg.listeners[0].defer_accept, 0u);
+  EXPECT_EQ(cfg.listeners[1].defer_accept, 1u) << "one second by default";
   const auto printed = to_toml(cfg);
   EXPECT_NE(printed.find("max_connection_rate = 50"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("defer_accept = 0"), std::string::npos) << printed;
   EXPECT_EQ(to_toml(parse(printed)), printed);
   EXPECT_EQ(error_of("[[listener]]\nurl = \"mqtt://127.0.0.1:1\"\nmax_connection_rate = -1\n"),
             "telemq.toml:3: listener.max_connection_rate: -1 is out of range (0 to 1000000)");
   EXPECT_EQ(error_of("[[listener]]\nurl = \"mqtt://127.0.0.1:1\"\nmax_connections = -1\n"),
             "telemq.toml:3: listener.max_connections: -1 is out of range (at least 0)");
+  EXPECT_EQ(error_of("[[listener]]\nurl = \"mqtt://127.0.0.1:1\"\ndefer_accept = 61\n"),
+            "telemq.toml:3: listener.defer_accept: 61 is out of range (0 to 60)");
 }
 
 TEST(Config, UnknownKeysAreErrorsWithTheirLine) {
