@@ -15,10 +15,10 @@ constexpr std::size_t descriptors_besides_connections = 64;
 
 }  // namespace
 
-std::size_t prepare_descriptor_table(std::size_t slots) {
+void prepare_descriptor_table(std::size_t slots) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
-    return 0;
+    return;
   }
   if (limit.rlim_cur < limit.rlim_max) {
     limit.rlim_cur = limit.rlim_max;
@@ -39,7 +39,6 @@ std::size_t prepare_descriptor_table(std::size_t slots) {
       ::close(placeholder);
     }
   }
-  return limit.rlim_cur;
 }
 
 std::size_t descriptor_slots_for(std::size_t max_connections) {

@@ -15,8 +15,7 @@ inline constexpr std::size_t default_descriptor_slots = 65'536;
 
 // Raises the soft RLIMIT_NOFILE to the hard limit, then grows the descriptor table to hold
 // `slots` descriptors (at most the limit allows). Call it before the first thread starts.
-// Returns the limit in force afterwards.
-std::size_t prepare_descriptor_table(std::size_t slots);
+void prepare_descriptor_table(std::size_t slots);
 
 // The descriptor slots a broker allowing `max_connections` clients (0: no limit) reserves:
 // the connections plus room for listeners, the database, logs and the admin API.
