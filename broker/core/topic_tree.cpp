@@ -1,31 +1,29 @@
 #include "broker/core/topic_tree.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
+
+#include "broker/protocol/topic.hpp"
 
 namespace telemq::core {
 namespace {
-
-constexpr std::string_view share_prefix = "$share/";
 
 // Beyond this many subscribers on one filter, finding an owner by a linear scan costs more than
 // keeping an index; the index is dropped again below half of it.
 constexpr std::size_t index_threshold = 32;
 
+// Where a filter places its subscription in the tree: the levels after "$share/{group}/" for a
+// shared one. The filter is valid, so a shared one has a group and a filter.
 struct filter_target {
-  bool shared = false;
-  std::string_view group;  // when shared
-  std::string_view path;   // the levels that place the subscription in the tree
+  std::optional<protocol::shared_filter> shared;
+  std::string_view path;
 };
 
-// The filter is valid, so a shared one has a non-empty group followed by '/' and a filter.
 filter_target parse_filter(std::string_view filter) {
-  if (!filter.starts_with(share_prefix)) {
-    return {false, {}, filter};
-  }
-  filter.remove_prefix(share_prefix.size());
-  const std::size_t slash = filter.find('/');
-  return {true, filter.substr(0, slash), filter.substr(slash + 1)};
+  auto shared = protocol::parse_shared_filter(filter);
+  const std::string_view path = shared ? shared->filter : filter;
+  return {shared, path};
 }
 
 }  // namespace
@@ -177,7 +175,8 @@ bool topic_tree::subscribe(std::string_view filter, const subscription_entry& en
   for (detail::level_reader levels{target.path}; !levels.done;) {
     n = &child_or_add(*n, levels.next());
   }
-  const bool added = target.shared ? n->add_member(target.group, entry) : n->add_subscriber(entry);
+  const bool added =
+      target.shared ? n->add_member(target.shared->group, entry) : n->add_subscriber(entry);
   if (added) {
     ++count_;
   }
@@ -194,7 +193,7 @@ bool topic_tree::unsubscribe(std::string_view filter, const session* owner) {
     return false;
   }
   const bool removed =
-      target.shared ? n->remove_member(target.group, owner) : n->remove_subscriber(owner);
+      target.shared ? n->remove_member(target.shared->group, owner) : n->remove_subscriber(owner);
   if (!removed) {
     return false;
   }
