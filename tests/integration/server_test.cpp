@@ -1,4 +1,4 @@
-// Daemon behaviour around the protocol: orderly shutdown.
+// Daemon behaviour around the protocol: orderly shutdown, and the descriptor table it prepares.
 #include <signal.h>
 #include <sys/resource.h>
 
